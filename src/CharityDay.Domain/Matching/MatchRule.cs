@@ -1,0 +1,79 @@
+namespace CharityDay.Domain.Matching;
+
+/// <summary>
+/// SPEC §3's formula for one pool and one donation, as a pure function: the single place the
+/// matching rules live. Every caller (the campaign book, the reference tests) goes through it.
+/// </summary>
+public static class MatchRule
+{
+    /// <param name="localTime">The acceptance time in the campaign's time zone.</param>
+    public static PoolMatch Decide(PoolRules pool, DonationFacts donation, DateTime localTime, PoolUsage usage)
+    {
+        var ratioBps = RatioFor(pool, donation);
+        if (!IsEligible(pool, donation, localTime, usage))
+        {
+            return new PoolMatch(pool.PoolId, 0, ratioBps);
+        }
+
+        var want = Money.ApplyRatio(donation.AmountFen, ratioBps);
+        if (pool.PerDonationCapFen is { } perDonation)
+        {
+            want = Math.Min(want, perDonation);
+        }
+
+        var match = want;
+        match = Math.Min(match, pool.BudgetFen - usage.MatchedFen);
+        if (pool.DailyBudgetFen is { } daily)
+        {
+            match = Math.Min(match, daily - usage.MatchedTodayFen);
+        }
+        if (pool.PerProjectCapFen is { } perProject)
+        {
+            match = Math.Min(match, perProject - usage.MatchedForProjectFen);
+        }
+        if (pool.PerDonorDailyCapFen is { } perDonor)
+        {
+            match = Math.Min(match, perDonor - usage.MatchedToDonorTodayFen);
+        }
+        return new PoolMatch(pool.PoolId, Math.Max(0, match), ratioBps);
+    }
+
+    public static int RatioFor(PoolRules pool, DonationFacts donation) =>
+        pool.RandomRatioBps is { } range
+            ? RandomRatio.Draw(range, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
+            : pool.RatioBps ?? 0;
+
+    private static bool IsEligible(PoolRules pool, DonationFacts donation, DateTime localTime, PoolUsage usage)
+    {
+        if (pool.Paused || !pool.Covers(donation.ProjectId) || usage.DonorFlagged)
+        {
+            return false;
+        }
+        if (pool.StartsAt is { } starts && donation.AcceptedAt < starts)
+        {
+            return false;
+        }
+        if (pool.EndsAt is { } ends && donation.AcceptedAt >= ends)
+        {
+            return false;
+        }
+        if (pool.DailyOpensAt is { } opens && TimeOnly.FromDateTime(localTime) < opens)
+        {
+            return false;
+        }
+        if (pool.MinDonationFen is { } min && donation.AmountFen < min)
+        {
+            return false;
+        }
+        if (pool.PerDonorDailyCount is { } count && usage.MatchedDonationsOfDonorToday >= count)
+        {
+            return false;
+        }
+        // The donation being decided is already counted in the minute window.
+        if (pool.PerDonorMinuteCount is { } perMinute && usage.DonationsOfDonorInLastMinute > perMinute)
+        {
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+namespace CharityDay.Domain.Matching;
+
+/// <summary>A ratio drawn per donation from [MinBps, MaxBps].</summary>
+public sealed record RatioRange(int MinBps, int MaxBps);
+
+/// <summary>The rules of one matching pool (SPEC §3). Null caps mean "no limit".</summary>
+public sealed record PoolRules
+{
+    public required string PoolId { get; init; }
+    public required string CampaignId { get; init; }
+    public string Sponsor { get; init; } = "";
+    public long BudgetFen { get; init; }
+    public int? RatioBps { get; init; }
+    public RatioRange? RandomRatioBps { get; init; }
+    public long? PerDonationCapFen { get; init; }
+    public long? PerDonorDailyCapFen { get; init; }
+    public int? PerDonorDailyCount { get; init; }
+    public int? PerDonorMinuteCount { get; init; }
+    public long? PerProjectCapFen { get; init; }
+    public long? DailyBudgetFen { get; init; }
+    public TimeOnly? DailyOpensAt { get; init; }
+    public long? MinDonationFen { get; init; }
+    public IReadOnlySet<string>? ProjectIds { get; init; }
+    public DateTimeOffset? StartsAt { get; init; }
+    public DateTimeOffset? EndsAt { get; init; }
+    public int Priority { get; init; }
+    public bool Paused { get; init; }
+
+    public bool Covers(string projectId) => ProjectIds is null || ProjectIds.Contains(projectId);
+
+    /// <summary>The order in which pools stack: lower priority first, then poolId.</summary>
+    public static int StackingOrder(PoolRules a, PoolRules b)
+    {
+        var byPriority = a.Priority.CompareTo(b.Priority);
+        return byPriority != 0 ? byPriority : string.CompareOrdinal(a.PoolId, b.PoolId);
+    }
+}
