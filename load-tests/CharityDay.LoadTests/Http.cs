@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization.Metadata;
+
+namespace CharityDay.LoadTests;
+
+/// <summary>One connection pool shared by every client of a run.</summary>
+internal sealed class HttpClients : IDisposable
+{
+    private readonly SocketsHttpHandler _handler;
+
+    public HttpClients(BenchOptions options)
+    {
+        _handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        Manager = Create(options.Url, options.ManagerKey, options.RequestTimeout);
+        Public = Create(options.Url, null, options.RequestTimeout);
+    }
+
+    public HttpClient Manager { get; }
+
+    public HttpClient Public { get; }
+
+    public HttpClient CreatePartner(Uri baseUrl, string secret, TimeSpan timeout) => Create(baseUrl, secret, timeout);
+
+    private HttpClient Create(Uri baseUrl, string? bearer, TimeSpan timeout)
+    {
+        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = timeout };
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    public void Dispose()
+    {
+        Manager.Dispose();
+        Public.Dispose();
+        _handler.Dispose();
+    }
+}
+
+internal sealed class ApiException(string message) : Exception(message);
+
+internal static class HttpJson
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    public static ByteArrayContent Content<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = JsonType;
+        return content;
+    }
+
+    /// <summary>Sends a request and throws <see cref="ApiException"/> unless the answer is 2xx.</summary>
+    public static async Task<byte[]> SendOkAsync(HttpClient client, HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await client.SendAsync(request, ct);
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiException($"{method} {path} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Snippet(body)}");
+        }
+
+        return body;
+    }
+
+    public static string Snippet(byte[] body, int max = 300)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        return text.Length <= max ? text : text[..max] + "…";
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CharityDay.LoadTests;
+
+// Wire shapes of SPEC §4. Only the fields the benchmark sends or reads are declared.
+
+internal sealed record DonationRequest(string DonationId, string ProjectId, string DonorId, long Amount);
+
+internal sealed record BatchRequest(IReadOnlyList<DonationRequest> Donations);
+
+internal sealed class DonationResponse
+{
+    public string? DonationId { get; set; }
+    public long Amount { get; set; }
+    public long MatchedTotal { get; set; }
+    public bool Replayed { get; set; }
+}
+
+internal sealed class BatchResponse
+{
+    public List<BatchItemResult>? Results { get; set; }
+}
+
+internal sealed class BatchItemResult
+{
+    public int Index { get; set; }
+    public JsonElement Status { get; set; }
+    public DonationResponse? Donation { get; set; }
+    public JsonElement? Error { get; set; }
+}
+
+internal sealed record CampaignPut(string Name, string TimeZone);
+
+internal sealed record ProjectPut(string CampaignId, string Name, string Organization, string Status);
+
+internal sealed record PoolPut(
+    string CampaignId,
+    string Sponsor,
+    long Budget,
+    int RatioBps,
+    long? PerDonorDailyCap,
+    int Priority,
+    bool Paused);
+
+internal sealed record PartnerPut(string Name);
+
+internal sealed record KeyCreate(string Role, string PartnerId);
+
+internal sealed class KeyCreated
+{
+    public string? KeyId { get; set; }
+    public string? Secret { get; set; }
+}
+
+internal sealed class CampaignRead
+{
+    public string? CampaignId { get; set; }
+    public long Raised { get; set; }
+    public long Matched { get; set; }
+    public long DonationCount { get; set; }
+    public List<PoolRead>? Pools { get; set; }
+}
+
+internal sealed class PoolRead
+{
+    public string? PoolId { get; set; }
+    public long Budget { get; set; }
+    public long Matched { get; set; }
+    public long Remaining { get; set; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(DonationRequest))]
+[JsonSerializable(typeof(BatchRequest))]
+[JsonSerializable(typeof(DonationResponse))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(CampaignPut))]
+[JsonSerializable(typeof(ProjectPut))]
+[JsonSerializable(typeof(PoolPut))]
+[JsonSerializable(typeof(PartnerPut))]
+[JsonSerializable(typeof(KeyCreate))]
+[JsonSerializable(typeof(KeyCreated))]
+[JsonSerializable(typeof(CampaignRead))]
+[JsonSerializable(typeof(PoolRead))]
+internal sealed partial class WireJson : JsonSerializerContext;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true)]
+[JsonSerializable(typeof(BenchReport))]
+internal sealed partial class ReportJson : JsonSerializerContext;

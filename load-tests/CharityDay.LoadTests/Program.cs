@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using CharityDay.LoadTests;
+
+var url = new Option<Uri>("--url")
+{
+    Description = "Base address of the CharityDay API",
+    DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080/"),
+    CustomParser = ParseUrl,
+};
+var managerKey = new Option<string?>("--manager-key")
+{
+    Description = "Manager API key (default: $CHARITYDAY_MANAGER_KEY)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHARITYDAY_MANAGER_KEY"),
+};
+var mode = new Option<string>("--mode")
+{
+    Description = "single: POST /v1/donations; batch: POST /v1/donations/batch",
+    DefaultValueFactory = _ => "single",
+};
+mode.AcceptOnlyFromAmong("single", "batch");
+var batchSize = Positive(new Option<int>("--batch-size") { Description = "Donations per batch request (1–1000)", DefaultValueFactory = _ => 100 }, max: 1000);
+var connections = Positive(new Option<int>("--connections") { Description = "Maximum HTTP connections", DefaultValueFactory = _ => 64 });
+var workers = new Option<int?>("--workers") { Description = "Concurrent closed-loop workers (default: --connections)" };
+var duration = new Option<TimeSpan>("--duration")
+{
+    Description = "Length of the load phase: 30s, 500ms, 2m …",
+    DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+    CustomParser = ParseDuration,
+};
+var projects = Positive(new Option<int>("--projects") { Description = "Projects in the benchmark campaign", DefaultValueFactory = _ => 1000 });
+var pool = new Option<string>("--pool") { Description = "none, or campaign: one 1:1 pool over the whole campaign", DefaultValueFactory = _ => "none" };
+pool.AcceptOnlyFromAmong("none", "campaign");
+var poolBudget = Positive(new Option<long>("--pool-budget") { Description = "Pool budget in fen", DefaultValueFactory = _ => 100_000_000_000 });
+var poolDonorCap = new Option<long>("--pool-donor-cap") { Description = "Pool perDonorDailyCap in fen (0 = none)", DefaultValueFactory = _ => 2_000 };
+var donors = Positive(new Option<int>("--donors") { Description = "Size of the random donor pool", DefaultValueFactory = _ => 100_000 });
+var seed = new Option<int?>("--seed") { Description = "Random seed (default: random)" };
+var json = new Option<string?>("--json") { Description = "Also write the figures and checks to this JSON file" };
+var timeout = new Option<TimeSpan>("--timeout")
+{
+    Description = "Per-request timeout",
+    DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+    CustomParser = ParseDuration,
+};
+var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a timed-out, 408, 429 or 5xx request (same donationIds)", DefaultValueFactory = _ => 3 };
+var verifyTimeout = new Option<TimeSpan>("--verify-timeout")
+{
+    Description = "How long to poll the read side for exact totals",
+    DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+    CustomParser = ParseDuration,
+};
+var skipVerify = new Option<bool>("--skip-verify") { Description = "Do not check the totals after the run" };
+
+var bench = new Command("bench", "Set up a fresh campaign, post donations for a fixed duration, report throughput and latency, verify totals")
+{
+    url, managerKey, mode, batchSize, connections, workers, duration, projects, pool, poolBudget, poolDonorCap,
+    donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify,
+};
+bench.SetAction(async (parse, ct) =>
+{
+    var key = parse.GetValue(managerKey);
+    if (string.IsNullOrWhiteSpace(key))
+    {
+        await Console.Error.WriteLineAsync("a manager key is required: --manager-key KEY or CHARITYDAY_MANAGER_KEY");
+        return 2;
+    }
+
+    var options = new BenchOptions
+    {
+        Url = parse.GetRequiredValue(url),
+        ManagerKey = key,
+        Mode = parse.GetRequiredValue(mode) == "batch" ? BenchMode.Batch : BenchMode.Single,
+        BatchSize = parse.GetValue(batchSize),
+        Connections = parse.GetValue(connections),
+        Workers = parse.GetValue(workers) ?? parse.GetValue(connections),
+        Duration = parse.GetValue(duration),
+        Projects = parse.GetValue(projects),
+        CampaignPool = parse.GetRequiredValue(pool) == "campaign",
+        PoolBudget = parse.GetValue(poolBudget),
+        PoolDonorDailyCap = Math.Max(0, parse.GetValue(poolDonorCap)),
+        Donors = parse.GetValue(donors),
+        Seed = parse.GetValue(seed) ?? Random.Shared.Next(),
+        RequestTimeout = parse.GetValue(timeout),
+        MaxRetries = Math.Max(0, parse.GetValue(maxRetries)),
+        VerifyTimeout = parse.GetValue(verifyTimeout),
+        SkipVerify = parse.GetValue(skipVerify),
+        JsonPath = parse.GetValue(json),
+    };
+    if (options.Workers <= 0)
+    {
+        await Console.Error.WriteLineAsync("--workers must be positive");
+        return 2;
+    }
+
+    return await Bench.RunAsync(options, ct);
+});
+
+var root = new RootCommand("CharityDay load tests") { bench };
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync(error.Message);
+    }
+
+    await Console.Error.WriteLineAsync("see: bench --help");
+    return 2;
+}
+
+// Ctrl+C / SIGTERM stops the load early; leave time for the lookup of unknown outcomes and the verification.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(1) });
+
+static TimeSpan ParseDuration(ArgumentResult result)
+{
+    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+    if (DurationText.TryParse(text, out var value))
+    {
+        return value;
+    }
+
+    result.AddError($"'{text}' is not a duration (examples: 30s, 500ms, 2m, 00:01:00)");
+    return default;
+}
+
+static Uri ParseUrl(ArgumentResult result)
+{
+    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+    if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+    {
+        return uri;
+    }
+
+    result.AddError($"'{text}' is not an absolute http(s) URL");
+    return new Uri("http://invalid/");
+}
+
+static Option<T> Positive<T>(Option<T> option, long max = long.MaxValue)
+    where T : struct, IConvertible
+{
+    option.Validators.Add(r =>
+    {
+        var value = Convert.ToInt64(r.GetValueOrDefault<T>(), System.Globalization.CultureInfo.InvariantCulture);
+        if (value <= 0 || value > max)
+        {
+            r.AddError(max == long.MaxValue
+                ? $"{option.Name} must be positive"
+                : $"{option.Name} must be between 1 and {max}");
+        }
+    });
+    return option;
+}

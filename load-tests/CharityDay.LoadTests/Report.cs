@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using HdrHistogram;
+
+namespace CharityDay.LoadTests;
+
+internal sealed record LatencyMs(double P50, double P90, double P99, double P999, double Max, double Mean);
+
+internal sealed record BenchReport(
+    string RunId,
+    string Url,
+    string Mode,
+    int BatchSize,
+    int Connections,
+    int Workers,
+    double DurationSeconds,
+    double ElapsedSeconds,
+    int Projects,
+    string Pool,
+    int Seed,
+    long Requests,
+    double RequestsPerSecond,
+    long DonationsAccepted,
+    double DonationsPerSecond,
+    long AcceptedAmountFen,
+    long MatchedTotalFen,
+    long DonationsRejected,
+    long Retries,
+    long Replays,
+    long LateAccepted,
+    long UnknownOutcomes,
+    LatencyMs LatencyMs,
+    IReadOnlyDictionary<string, long> Errors,
+    IReadOnlyList<CheckResult>? Checks,
+    bool? Passed);
+
+internal static class Report
+{
+    public static BenchReport Build(BenchOptions options, string runId, RunResult run, IReadOnlyList<CheckResult>? checks)
+    {
+        var t = run.Totals;
+        var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-9);
+        var h = t.Latency;
+        static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+        var latency = h.TotalCount == 0
+            ? new LatencyMs(0, 0, 0, 0, 0, 0)
+            : new LatencyMs(
+                Ms(h.GetValueAtPercentile(50)),
+                Ms(h.GetValueAtPercentile(90)),
+                Ms(h.GetValueAtPercentile(99)),
+                Ms(h.GetValueAtPercentile(99.9)),
+                Ms(h.GetMaxValue()),
+                Math.Round(h.GetMean() / 1000.0, 3));
+
+        return new BenchReport(
+            runId,
+            options.Url.ToString(),
+            options.Mode.ToString().ToLowerInvariant(),
+            options.Mode == BenchMode.Batch ? options.BatchSize : 1,
+            options.Connections,
+            options.Workers,
+            options.Duration.TotalSeconds,
+            Math.Round(run.Elapsed.TotalSeconds, 3),
+            options.Projects,
+            options.CampaignPool ? "campaign" : "none",
+            options.Seed,
+            t.Requests,
+            Math.Round(t.Requests / seconds, 1),
+            t.Accepted,
+            Math.Round(t.Accepted / seconds, 1),
+            t.AcceptedAmount,
+            t.MatchedTotal,
+            t.Rejected,
+            t.Retries,
+            t.Replays,
+            run.LateAccepted,
+            run.StillUnknown,
+            latency,
+            new SortedDictionary<string, long>(t.Errors, StringComparer.Ordinal),
+            checks,
+            checks is null ? null : checks.All(c => c.Passed));
+    }
+
+    public static void PrintLoad(BenchReport r, WorkerStats totals)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"elapsed          {r.ElapsedSeconds:0.00} s"));
+        Console.WriteLine(string.Create(c, $"requests         {r.Requests:N0}  ({r.RequestsPerSecond:N1} req/s)"));
+        Console.WriteLine(string.Create(c, $"donations        {r.DonationsAccepted:N0} accepted  ({r.DonationsPerSecond:N1} donations/s), {r.DonationsRejected:N0} rejected"));
+        Console.WriteLine(string.Create(c, $"money            {r.AcceptedAmountFen:N0} fen accepted, {r.MatchedTotalFen:N0} fen matched"));
+        var l = r.LatencyMs;
+        Console.WriteLine(string.Create(c, $"latency ms       p50 {l.P50:0.###}  p90 {l.P90:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  (mean {l.Mean:0.###})"));
+        Console.WriteLine(string.Create(c, $"retries          {r.Retries:N0} (replayed {r.Replays:N0}); unknown outcomes: {r.LateAccepted:N0} accepted after all, {r.UnknownOutcomes:N0} still unknown"));
+        if (r.Errors.Count == 0)
+        {
+            Console.WriteLine("errors           none");
+        }
+        else
+        {
+            Console.WriteLine("errors           " + string.Join(", ", r.Errors.Select(e => string.Create(c, $"{e.Key}: {e.Value:N0}"))));
+            foreach (var (key, sample) in totals.ErrorSamples.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"  e.g. {key}: {sample}");
+            }
+        }
+    }
+
+    public static void PrintChecks(IReadOnlyList<CheckResult> checks)
+    {
+        Console.WriteLine();
+        Console.WriteLine("verification");
+        foreach (var check in checks)
+        {
+            var detail = check.Passed ? check.Actual : $"expected {check.Expected}, got {check.Actual}";
+            Console.WriteLine($"  {(check.Passed ? "PASS" : "FAIL")}  {check.Name}: {detail}");
+        }
+
+        Console.WriteLine(checks.All(c => c.Passed) ? "RESULT PASS" : "RESULT FAIL");
+    }
+
+    public static async Task WriteJsonAsync(BenchReport report, string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        await using var file = File.Create(full);
+        await JsonSerializer.SerializeAsync(file, report, ReportJson.Default.BenchReport);
+        Console.WriteLine($"wrote {full}");
+    }
+}

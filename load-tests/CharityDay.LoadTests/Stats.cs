@@ -1,0 +1,85 @@
+using HdrHistogram;
+
+namespace CharityDay.LoadTests;
+
+/// <summary>What one worker saw. Owned by that worker alone; merged after the run.</summary>
+internal sealed class WorkerStats
+{
+    /// <summary>Latencies up to one minute, in microseconds, three significant digits.</summary>
+    public const long HighestLatencyMicros = 60_000_000;
+
+    public LongHistogram Latency { get; } = new(HighestLatencyMicros, 3);
+
+    public long Requests { get; set; }
+    public long Retries { get; set; }
+    public long Replays { get; set; }
+    public long Accepted { get; set; }
+    public long AcceptedAmount { get; set; }
+    public long MatchedTotal { get; set; }
+    public long Rejected { get; set; }
+    public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> ErrorSamples { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Donations whose outcome is unknown (timeout, transport error, 5xx): looked up after the run.</summary>
+    public List<DonationRequest> Unresolved { get; } = [];
+
+    public void RecordLatency(long micros) => Latency.RecordValue(Math.Clamp(micros, 0, HighestLatencyMicros));
+
+    public void Accept(long amount, long matched)
+    {
+        Accepted++;
+        AcceptedAmount += amount;
+        MatchedTotal += matched;
+    }
+
+    public void Error(string key, string? sample = null)
+    {
+        Errors[key] = Errors.GetValueOrDefault(key) + 1;
+        if (sample is not null)
+        {
+            ErrorSamples.TryAdd(key, sample);
+        }
+    }
+
+    public void MergeFrom(WorkerStats other)
+    {
+        Latency.Add(other.Latency);
+        Requests += other.Requests;
+        Retries += other.Retries;
+        Replays += other.Replays;
+        Accepted += other.Accepted;
+        AcceptedAmount += other.AcceptedAmount;
+        MatchedTotal += other.MatchedTotal;
+        Rejected += other.Rejected;
+        foreach (var (key, count) in other.Errors)
+        {
+            Errors[key] = Errors.GetValueOrDefault(key) + count;
+        }
+
+        foreach (var (key, sample) in other.ErrorSamples)
+        {
+            ErrorSamples.TryAdd(key, sample);
+        }
+
+        Unresolved.AddRange(other.Unresolved);
+    }
+}
+
+/// <summary>Counters read by the progress printer while the workers run.</summary>
+internal sealed class LiveCounters
+{
+    private long _requests;
+    private long _accepted;
+    private long _errors;
+
+    public long Requests => Interlocked.Read(ref _requests);
+    public long Accepted => Interlocked.Read(ref _accepted);
+    public long Errors => Interlocked.Read(ref _errors);
+
+    public void AddRequest() => Interlocked.Increment(ref _requests);
+    public void AddAccepted(long n) => Interlocked.Add(ref _accepted, n);
+    public void AddError() => Interlocked.Increment(ref _errors);
+}
+
+/// <summary>The merged outcome of the load phase (after the reconciliation of unknown outcomes).</summary>
+internal sealed record RunResult(WorkerStats Totals, TimeSpan Elapsed, long LateAccepted, long NotAccepted, long StillUnknown);

@@ -1,0 +1,73 @@
+using CharityDay.Contracts;
+
+namespace CharityDay.Api.Admin;
+
+/// <summary>How admin resources look on the wire (amounts in fen, SPEC field names).</summary>
+public static class AdminJson
+{
+    public static object Campaign(CampaignSettings c) => new
+    {
+        campaignId = c.CampaignId,
+        name = c.Name,
+        timeZone = c.TimeZone,
+        startsAt = c.StartsAt,
+        endsAt = c.EndsAt,
+    };
+
+    public static object Project(ProjectSettings p) => new
+    {
+        projectId = p.ProjectId,
+        campaignId = p.CampaignId,
+        name = p.Name,
+        organization = p.Organization,
+        parentProjectId = p.ParentProjectId,
+        goal = p.GoalFen,
+        status = p.Status,
+    };
+
+    public static Dictionary<string, object?> Pool(PoolSettings p) => new()
+    {
+        ["poolId"] = p.PoolId,
+        ["campaignId"] = p.CampaignId,
+        ["sponsor"] = p.Sponsor,
+        ["budget"] = p.BudgetFen,
+        ["ratioBps"] = p.RatioBps,
+        ["randomRatioBps"] = p.RandomRatioBps is { } r ? new { min = r.Min, max = r.Max } : null,
+        ["perDonationCap"] = p.PerDonationCapFen,
+        ["perDonorDailyCap"] = p.PerDonorDailyCapFen,
+        ["perDonorDailyCount"] = p.PerDonorDailyCount,
+        ["perDonorMinuteCount"] = p.PerDonorMinuteCount,
+        ["perProjectCap"] = p.PerProjectCapFen,
+        ["dailyBudget"] = p.DailyBudgetFen,
+        ["dailyOpensAt"] = p.DailyOpensAt,
+        ["minDonation"] = p.MinDonationFen,
+        ["projectIds"] = p.ProjectIds,
+        ["startsAt"] = p.StartsAt,
+        ["endsAt"] = p.EndsAt,
+        ["priority"] = p.Priority,
+        ["paused"] = p.Paused,
+    };
+
+    public static Dictionary<string, object?> PoolWithUsage(PoolSettings p, PoolUsageView usage)
+    {
+        var json = Pool(p);
+        json["matched"] = usage.MatchedFen;
+        json["remaining"] = Math.Max(0, p.BudgetFen - usage.MatchedFen);
+        json["matchedToday"] = usage.MatchedTodayFen;
+        json["matchCount"] = usage.MatchCount;
+        return json;
+    }
+
+    public static object Partner(PartnerSettings p) => new { partnerId = p.PartnerId, name = p.Name, rateLimit = p.RateLimitPerSecond };
+
+    /// <summary>A key as the audit log and listings show it: never the secret or its hash.</summary>
+    public static object Key(ApiKeyRecord k) => new
+    {
+        keyId = k.KeyId,
+        role = k.Role,
+        partnerId = k.PartnerId,
+        campaignIds = k.CampaignIds,
+        createdAt = k.CreatedAt,
+        revoked = k.Revoked,
+    };
+}

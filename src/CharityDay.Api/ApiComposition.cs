@@ -1,0 +1,80 @@
+using CharityDay.Api.Admin;
+using CharityDay.Api.Auth;
+using CharityDay.Api.Http;
+using CharityDay.Api.Partners;
+using CharityDay.Api.Public;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CharityDay.Api;
+
+public static class ApiComposition
+{
+    public static IServiceCollection AddCharityDayApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AuthOptions>(configuration.GetSection("CharityDay"));
+        services.AddSingleton<KeyAuthenticator>();
+        services.AddSingleton<ProjectDirectory>();
+        services.AddSingleton<PartnerRateLimiter>();
+        services.AddSingleton<AuditLog>();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    /// <summary>Maps SPEC §4: partner, public and admin endpoints, with problem+json for every error.</summary>
+    public static WebApplication MapCharityDayApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
+        app.UseStatusCodePages(async status =>
+        {
+            var http = status.HttpContext;
+            var problem = ApiProblem.Details(http.Response.StatusCode, http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => "not-found",
+                StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+                StatusCodes.Status413PayloadTooLarge => "payload-too-large",
+                _ => "http-error",
+            }, ReasonPhrase(http.Response.StatusCode), $"{http.Request.Method} {http.Request.Path}");
+            await TypedResults.Problem(problem).ExecuteAsync(http);
+        });
+        app.MapDonations();
+        app.MapPublicReads();
+        app.MapCatalogAdmin();
+        app.MapPoolAdmin();
+        app.MapAccessAdmin();
+        return app;
+    }
+
+    private static async Task WriteUnhandledProblem(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException bad)
+        {
+            var problem = ApiProblem.Details(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload-too-large" : "bad-request",
+                ReasonPhrase(bad.StatusCode), bad.Message);
+            http.Response.StatusCode = bad.StatusCode;
+            await TypedResults.Problem(problem).ExecuteAsync(http);
+            return;
+        }
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
+        logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
+        var unavailable = error is TimeoutException or OrleansException;
+        var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (unavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
+        var details = ApiProblem.Details(status, unavailable ? "unavailable" : "internal-error",
+            unavailable ? "The service cannot take this request now." : "Internal error.", "the request may be retried with the same ids");
+        http.Response.StatusCode = status;
+        await TypedResults.Problem(details).ExecuteAsync(http);
+    }
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+}

@@ -1,0 +1,27 @@
+using CharityDay.Api.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace CharityDay.Api.Auth;
+
+/// <summary>401 when there is no valid key, 403 when the key's role may not call the endpoint.</summary>
+public static class Guard
+{
+    public static async Task<(Caller? Caller, IResult? Problem)> RequireAsync(HttpContext context, params string[] roles)
+    {
+        var authenticator = context.RequestServices.GetService(typeof(KeyAuthenticator)) as KeyAuthenticator
+            ?? throw new InvalidOperationException("KeyAuthenticator is not registered");
+        var caller = await authenticator.AuthenticateAsync(context.Request);
+        if (caller is null)
+        {
+            return (null, ApiProblem.Unauthorized("send Authorization: Bearer <key> with a valid, unrevoked key"));
+        }
+        if (!roles.Contains(caller.Role))
+        {
+            return (null, ApiProblem.Forbidden($"a {caller.Role} key may not call this endpoint; it needs {string.Join(" or ", roles)}"));
+        }
+        return (caller, null);
+    }
+
+    public static IResult OutOfScope(string campaignId) =>
+        ApiProblem.Forbidden($"this manager key is not scoped to campaign {campaignId}");
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace CharityDay.Api.Http;
+
+/// <summary>Reads a JSON request body, answering malformed or oversized bodies with a problem.</summary>
+public static class JsonBody
+{
+    public const long DefaultLimitBytes = 64 * 1024;
+    public const long BatchLimitBytes = 2 * 1024 * 1024;
+
+    public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limitBytes)
+    {
+        if (request.ContentLength > limitBytes)
+        {
+            return (default, ApiProblem.TooLarge(limitBytes));
+        }
+        try
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limitBytes)
+                {
+                    return (default, ApiProblem.TooLarge(limitBytes));
+                }
+            }
+            if (buffer.Length == 0)
+            {
+                return (default, ApiProblem.MalformedJson("the request body is empty"));
+            }
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, ApiProblem.Invalid("body", "must be a JSON object"));
+            }
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, ApiProblem.MalformedJson(e.Message));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, ApiProblem.TooLarge(limitBytes));
+        }
+    }
+}

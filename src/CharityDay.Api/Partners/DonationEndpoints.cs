@@ -1,0 +1,235 @@
+using System.Text.Json;
+using CharityDay.Api.Auth;
+using CharityDay.Api.Http;
+using CharityDay.Contracts;
+using CharityDay.Contracts.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CharityDay.Api.Partners;
+
+/// <summary>SPEC §4 partner endpoints: post (single and batch), read and refund donations.</summary>
+public static class DonationEndpoints
+{
+    public const int MaxBatchItems = 1000;
+
+    public static RouteGroupBuilder MapDonations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/donations");
+        group.MapPost("/", PostOne);
+        group.MapPost("/batch", PostBatch);
+        group.MapGet("/{donationId}", Get);
+        group.MapPost("/{donationId}/refund", Refund);
+        return group;
+    }
+
+    private static async Task<IResult> PostOne(HttpContext context, IGrainFactory grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!await limiter.TryAcquireAsync(caller!.PartnerId!, 1))
+        {
+            return Rejected(caller.PartnerId!, "rate_limited", ApiProblem.RateLimited($"partner {caller.PartnerId} is over its rate limit"));
+        }
+        var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
+        if (malformed is not null)
+        {
+            return Rejected(caller.PartnerId!, "invalid", malformed);
+        }
+        var (request, problem, _) = DonationInput.Parse(body, caller.PartnerId!);
+        if (problem is not null)
+        {
+            return Rejected(caller.PartnerId!, "invalid", problem);
+        }
+        var outcomes = await SubmitAsync(grains, projects, [request!]);
+        return ToResult(outcomes[0]);
+    }
+
+    private static async Task<IResult> PostBatch(HttpContext context, IGrainFactory grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var partnerId = caller!.PartnerId!;
+        var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.BatchLimitBytes);
+        if (malformed is not null)
+        {
+            return Rejected(partnerId, "invalid", malformed);
+        }
+        if (!body.TryGetProperty("donations", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return ApiProblem.Invalid("donations", "must be an array of donations");
+        }
+        var count = items.GetArrayLength();
+        if (count == 0 || count > MaxBatchItems)
+        {
+            return ApiProblem.Invalid("donations", $"must have 1–{MaxBatchItems} items");
+        }
+        if (!await limiter.TryAcquireAsync(partnerId, count))
+        {
+            return Rejected(partnerId, "rate_limited", ApiProblem.RateLimited($"partner {partnerId} is over its rate limit"));
+        }
+
+        var results = new object?[count];
+        var valid = new List<(int Index, DonationRequest Request)>();
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var (request, _, details) = DonationInput.Parse(item, partnerId);
+            if (details is not null)
+            {
+                Count(partnerId, "rejected", "invalid");
+                results[index] = new { index, status = details.Status, error = details };
+            }
+            else
+            {
+                valid.Add((index, request!));
+            }
+            index++;
+        }
+        var outcomes = await SubmitAsync(grains, projects, [.. valid.Select(v => v.Request)]);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            results[valid[i].Index] = BatchItem(valid[i].Index, outcomes[i]);
+        }
+        return TypedResults.Ok(new { results });
+    }
+
+    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!Domain.Identifiers.IsValid(donationId))
+        {
+            return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        var donation = await grains.GetGrain<IDonationLookupGrain>(0).Get(caller!.PartnerId!, donationId);
+        return donation is null
+            ? ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}")
+            : TypedResults.Ok(DonationJson.Of(donation, replayed: false));
+    }
+
+    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!Domain.Identifiers.IsValid(donationId))
+        {
+            return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        var outcome = await grains.GetGrain<IDonationLookupGrain>(0).Refund(caller!.PartnerId!, donationId);
+        return outcome.Kind switch
+        {
+            RefundResultKind.NotFound => ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}"),
+            _ => TypedResults.Ok(DonationJson.Of(outcome.Donation!, replayed: outcome.Kind == RefundResultKind.AlreadyRefunded)),
+        };
+    }
+
+    /// <summary>Groups the donations by campaign: one grain call per campaign, answered in input order.</summary>
+    private static async Task<DonationOutcome[]> SubmitAsync(IGrainFactory grains, ProjectDirectory projects, IReadOnlyList<DonationRequest> requests)
+    {
+        var outcomes = new DonationOutcome[requests.Count];
+        var byCampaign = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var campaignId = await projects.CampaignOfAsync(requests[i].ProjectId);
+            if (campaignId is null)
+            {
+                outcomes[i] = DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {requests[i].ProjectId} does not exist");
+                continue;
+            }
+            if (!byCampaign.TryGetValue(campaignId, out var indexes))
+            {
+                byCampaign[campaignId] = indexes = [];
+            }
+            indexes.Add(i);
+        }
+        await Task.WhenAll(byCampaign.Select(async pair =>
+        {
+            var answered = await grains.GetGrain<ICampaignGrain>(pair.Key).Donate([.. pair.Value.Select(i => requests[i])]);
+            for (var j = 0; j < pair.Value.Count; j++)
+            {
+                outcomes[pair.Value[j]] = answered[j];
+            }
+        }));
+        for (var i = 0; i < requests.Count; i++)
+        {
+            Count(requests[i].PartnerId, Result(outcomes[i].Kind), outcomes[i].Kind.ToString());
+        }
+        return outcomes;
+    }
+
+    private static IResult ToResult(DonationOutcome outcome) => outcome.Kind switch
+    {
+        DonationResultKind.Created => TypedResults.Json(DonationJson.Of(outcome.Donation!, replayed: false), statusCode: StatusCodes.Status201Created),
+        DonationResultKind.Replayed => TypedResults.Ok(DonationJson.Of(outcome.Donation!, replayed: true)),
+        _ => ProblemFor(outcome),
+    };
+
+    private static object BatchItem(int index, DonationOutcome outcome) => outcome.Kind switch
+    {
+        DonationResultKind.Created => new { index, status = StatusCodes.Status201Created, donation = DonationJson.Of(outcome.Donation!, false) },
+        DonationResultKind.Replayed => new { index, status = StatusCodes.Status200OK, donation = DonationJson.Of(outcome.Donation!, true) },
+        _ => new { index, status = StatusOf(outcome.Kind), error = DetailsFor(outcome) },
+    };
+
+    private static IResult ProblemFor(DonationOutcome outcome) => outcome.Kind switch
+    {
+        DonationResultKind.Overloaded => ApiProblem.Overloaded(outcome.Detail ?? "overloaded"),
+        DonationResultKind.Failed => ApiProblem.Unavailable(outcome.Detail ?? "the write failed"),
+        _ => TypedResults.Problem(DetailsFor(outcome)),
+    };
+
+    private static int StatusOf(DonationResultKind kind) => kind switch
+    {
+        DonationResultKind.Conflict => StatusCodes.Status409Conflict,
+        DonationResultKind.ProjectNotFound => StatusCodes.Status404NotFound,
+        DonationResultKind.ProjectClosed => StatusCodes.Status422UnprocessableEntity,
+        DonationResultKind.Overloaded => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    private static ProblemDetails DetailsFor(DonationOutcome outcome) => outcome.Kind switch
+    {
+        DonationResultKind.Conflict => ApiProblem.Details(StatusOf(outcome.Kind), "idempotency-conflict",
+            "A different donation with this donationId exists.", outcome.Detail, [new FieldError("donationId", outcome.Detail ?? "conflict")]),
+        DonationResultKind.ProjectNotFound => ApiProblem.Details(StatusOf(outcome.Kind), "not-found", "Not found.",
+            outcome.Detail, [new FieldError("projectId", outcome.Detail ?? "unknown project")]),
+        DonationResultKind.ProjectClosed => ApiProblem.Details(StatusOf(outcome.Kind), "project-closed", "The project is closed.",
+            outcome.Detail, [new FieldError("projectId", outcome.Detail ?? "closed")]),
+        DonationResultKind.Overloaded => ApiProblem.Details(StatusOf(outcome.Kind), "overloaded", "The service is shedding load; retry later.", outcome.Detail),
+        _ => ApiProblem.Details(StatusOf(outcome.Kind), "unavailable", "The service cannot take this request now.", outcome.Detail),
+    };
+
+    private static string Result(DonationResultKind kind) => kind switch
+    {
+        DonationResultKind.Created => "accepted",
+        DonationResultKind.Replayed => "replayed",
+        _ => "rejected",
+    };
+
+    private static IResult Rejected(string partnerId, string reason, IResult problem)
+    {
+        Count(partnerId, "rejected", reason);
+        return problem;
+    }
+
+    private static void Count(string partnerId, string result, string reason) =>
+        CharityDayTelemetry.Donations.Add(1,
+            new KeyValuePair<string, object?>("partner", partnerId),
+            new KeyValuePair<string, object?>("result", result),
+            new KeyValuePair<string, object?>("reason", reason));
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using CharityDay.Api.Http;
+using CharityDay.Contracts;
+using CharityDay.Domain;
+using Microsoft.AspNetCore.Http;
+
+namespace CharityDay.Api.Partners;
+
+/// <summary>Turns one donation's JSON into a request, or into the problem that rejects it.</summary>
+public static class DonationInput
+{
+    public const string Currency = "CNY";
+
+    public static (DonationRequest? Request, IResult? Problem, Microsoft.AspNetCore.Mvc.ProblemDetails? Details) Parse(JsonElement item, string partnerId)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            var invalid = ApiProblem.Details(StatusCodes.Status400BadRequest, "invalid-request", "The request has invalid fields.",
+                "a donation must be a JSON object", [new FieldError("body", "must be a JSON object")]);
+            return (null, TypedResults.Problem(invalid), invalid);
+        }
+        var fields = new FieldReader(item);
+        var donationId = fields.Id("donationId", required: true);
+        var projectId = fields.Id("projectId", required: true);
+        var donorId = fields.Id("donorId", required: true);
+        var amount = fields.Long("amount", required: true, Money.MinDonationFen, Money.MaxDonationFen);
+        var currency = fields.Text("currency", required: false, maxLength: 16);
+        var occurredAt = fields.Instant("occurredAt");
+        var teamId = fields.Id("teamId", required: false);
+        var channel = fields.Id("channel", required: false);
+        if (fields.HasErrors)
+        {
+            var details = ApiProblem.Details(StatusCodes.Status400BadRequest, "invalid-request", "The request has invalid fields.",
+                string.Join("; ", fields.Errors.Select(e => $"{e.Field}: {e.Message}")), fields.Errors);
+            return (null, TypedResults.Problem(details), details);
+        }
+        if (currency is not null && currency != Currency)
+        {
+            var details = ApiProblem.Details(StatusCodes.Status422UnprocessableEntity, "unsupported-currency", "Only CNY donations are accepted.",
+                $"currency {currency} is not supported", [new FieldError("currency", "must be CNY")]);
+            return (null, TypedResults.Problem(details), details);
+        }
+        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount!.Value, Currency, occurredAt, teamId, channel), null, null);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using CharityDay.Contracts;
+
+namespace CharityDay.Api.Partners;
+
+/// <summary>
+/// A partner's rate limit (donations per second) as a token bucket on this silo. The partner's
+/// setting is re-read every few seconds, so a change applies without a restart.
+/// </summary>
+public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
+{
+    private static readonly TimeSpan SettingsMaxAge = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public async ValueTask<bool> TryAcquireAsync(string partnerId, int donations)
+    {
+        var now = time.GetUtcNow();
+        if (!_entries.TryGetValue(partnerId, out var entry) || now - entry.ReadAt > SettingsMaxAge)
+        {
+            var settings = await grains.GetGrain<IPartnerGrain>(partnerId).Get();
+            var limit = settings?.RateLimitPerSecond;
+            if (entry is null || entry.Limit != limit)
+            {
+                entry?.Limiter?.Dispose();
+                entry = new Entry(limit, now, limit is { } perSecond ? NewBucket(perSecond) : null);
+            }
+            else
+            {
+                entry = entry with { ReadAt = now };
+            }
+            _entries[partnerId] = entry;
+        }
+        if (entry.Limiter is null)
+        {
+            return true;
+        }
+        using var lease = entry.Limiter.AttemptAcquire(Math.Min(donations, entry.Limit!.Value));
+        return lease.IsAcquired;
+    }
+
+    private static TokenBucketRateLimiter NewBucket(int perSecond) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = perSecond,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+
+    private sealed record Entry(int? Limit, DateTimeOffset ReadAt, TokenBucketRateLimiter? Limiter);
+}

@@ -1,0 +1,75 @@
+using Orleans.Concurrency;
+
+namespace CharityDay.Contracts;
+
+/// <summary>
+/// The write path and the single matching authority of one campaign: its projects' totals and
+/// every pool's budget live here, so no invariant of SPEC §3 spans two activations.
+/// </summary>
+[Alias("cd.ICampaignGrain")]
+public interface ICampaignGrain : IGrainWithStringKey
+{
+    [Alias("GetSettings")] Task<CampaignSettings?> GetSettings();
+    [Alias("Put")] Task<Change<CampaignSettings>> Put(CampaignSettings settings);
+    [Alias("UpsertProject")] Task UpsertProject(ProjectSettings project);
+    [Alias("UpsertPool")] Task UpsertPool(PoolSettings pool);
+    [Alias("Donate")] Task<IReadOnlyList<DonationOutcome>> Donate(IReadOnlyList<DonationRequest> donations);
+    [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
+    [Alias("Clawback")] Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId);
+    [Alias("GetView")] Task<CampaignView?> GetView();
+    [Alias("GetProjectTotals")] Task<ProjectTotalsView> GetProjectTotals(string projectId);
+    [Alias("Leaderboard")] Task<IReadOnlyList<LeaderboardEntry>> Leaderboard(int top);
+    [Alias("GetPoolUsage")] Task<PoolUsageView> GetPoolUsage(string poolId);
+}
+
+[Alias("cd.IProjectGrain")]
+public interface IProjectGrain : IGrainWithStringKey
+{
+    // AlwaysInterleave: the campaign reads its catalog while a Put here awaits the campaign.
+    [Alias("Get"), AlwaysInterleave] Task<ProjectSettings?> Get();
+    [Alias("Put")] Task<Change<ProjectSettings>> Put(ProjectSettings settings);
+}
+
+[Alias("cd.IPoolGrain")]
+public interface IPoolGrain : IGrainWithStringKey
+{
+    [Alias("Get"), AlwaysInterleave] Task<PoolSettings?> Get();
+    [Alias("Put")] Task<Change<PoolSettings>> Put(PoolSettings settings);
+
+    /// <summary>Applies a merged patch; the budget delta is added to the budget as stored now, so concurrent top-ups add up.</summary>
+    [Alias("Patch")] Task<PoolPatchOutcome> Patch(PoolSettings merged, long budgetDeltaFen);
+}
+
+[Alias("cd.IPartnerGrain")]
+public interface IPartnerGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<PartnerSettings?> Get();
+    [Alias("Put")] Task<Change<PartnerSettings>> Put(PartnerSettings settings);
+}
+
+[Alias("cd.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<ApiKeyRecord?> Get();
+    [Alias("Create")] Task Create(ApiKeyRecord key);
+    [Alias("Revoke")] Task<Change<ApiKeyRecord>?> Revoke();
+}
+
+/// <summary>Knows whether any manager key exists, so the host can create the first one.</summary>
+[Alias("cd.IKeyDirectoryGrain")]
+public interface IKeyDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("HasManagerKey")] Task<bool> HasManagerKey();
+    [Alias("Register")] Task Register(string keyId, string role);
+}
+
+[GenerateSerializer, Immutable, Alias("cd.PoolPatchOutcome")]
+public sealed record PoolPatchOutcome(Change<PoolSettings>? Change, string? Error);
+
+/// <summary>Reads a partner's donation from the ledger and routes its refund to its campaign.</summary>
+[Alias("cd.IDonationLookupGrain")]
+public interface IDonationLookupGrain : IGrainWithIntegerKey
+{
+    [Alias("Get")] Task<DonationView?> Get(string partnerId, string donationId);
+    [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
+}

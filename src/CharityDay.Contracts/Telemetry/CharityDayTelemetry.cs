@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CharityDay.Contracts.Telemetry;
+
+/// <summary>
+/// The CharityDay Meter and ActivitySource. Tags are bounded values only (partner, campaign,
+/// pool, result, reason) — never donor or donation ids.
+/// </summary>
+public static class CharityDayTelemetry
+{
+    public const string Name = "CharityDay";
+
+    public static readonly ActivitySource Source = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Donations = Meter.CreateCounter<long>(
+        "charityday.donations", "{donation}", "Donations handled, by result (accepted, replayed, rejected) and reason.");
+
+    public static readonly Counter<long> DonatedAmount = Meter.CreateCounter<long>(
+        "charityday.donations.amount", "fen", "Money donated in accepted donations.");
+
+    public static readonly Counter<long> MatchedAmount = Meter.CreateCounter<long>(
+        "charityday.matches.amount", "fen", "Matching money given by pools to accepted donations.");
+
+    public static readonly Histogram<double> IngestDuration = Meter.CreateHistogram<double>(
+        "charityday.donations.ingest.duration", "ms", "From the request reaching the write path to its commit being acknowledged.");
+
+    public static readonly Histogram<long> CommitBatchSize = Meter.CreateHistogram<long>(
+        "charityday.ledger.commit.batch_size", "{donation}", "Donations written in one group-commit transaction.");
+
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
+        "charityday.ledger.commit.duration", "ms", "Time of one group-commit transaction.");
+
+    public static readonly Counter<long> Commits = Meter.CreateCounter<long>(
+        "charityday.ledger.commits", "{commit}", "Group-commit transactions, by result.");
+
+    public static readonly Counter<long> Refunds = Meter.CreateCounter<long>(
+        "charityday.refunds", "{refund}", "Refunds, by result.");
+
+    public static readonly Counter<long> Clawbacks = Meter.CreateCounter<long>(
+        "charityday.clawbacks", "{clawback}", "Donor clawbacks on a pool.");
+
+    public static readonly Histogram<double> PoolChangeDuration = Meter.CreateHistogram<double>(
+        "charityday.pool.change.duration", "ms", "Time for a live pool change to take effect on the write path.");
+
+    public static readonly Counter<long> Shed = Meter.CreateCounter<long>(
+        "charityday.load_shed", "{request}", "Requests refused with 429 because a bounded queue was full.");
+}

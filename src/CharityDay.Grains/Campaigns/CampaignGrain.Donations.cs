@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using CharityDay.Contracts;
+using CharityDay.Contracts.Telemetry;
+using CharityDay.Domain;
+using CharityDay.Domain.Matching;
+using CharityDay.Storage.Ledger;
+using Microsoft.Extensions.Logging;
+
+namespace CharityDay.Grains.Campaigns;
+
+/// <summary>The group commit: gather, match in arrival order, write one transaction, then answer.</summary>
+public sealed partial class CampaignGrain
+{
+    private readonly List<PendingDonation> _pending = [];
+    private bool _flushing;
+    private long _acceptedSincePrune;
+
+    public async Task<IReadOnlyList<DonationOutcome>> Donate(IReadOnlyList<DonationRequest> donations)
+    {
+        if (state.State.Settings is null)
+        {
+            return [.. donations.Select(_ => DonationOutcome.Of(DonationResultKind.ProjectNotFound, "the project's campaign does not exist"))];
+        }
+        if (_pending.Count + donations.Count > CampaignLimits.MaxPending)
+        {
+            CharityDayTelemetry.Shed.Add(donations.Count, new KeyValuePair<string, object?>("campaign", CampaignId));
+            return [.. donations.Select(_ => DonationOutcome.Of(DonationResultKind.Overloaded, "the campaign's write queue is full"))];
+        }
+        var waits = new Task<DonationOutcome>[donations.Count];
+        for (var i = 0; i < donations.Count; i++)
+        {
+            var pending = new PendingDonation(donations[i]);
+            _pending.Add(pending);
+            waits[i] = pending.Completion.Task;
+        }
+        if (!_flushing)
+        {
+            _flushing = true;
+            _ = FlushAsync();
+        }
+        return await Task.WhenAll(waits);
+    }
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (_pending.Count > 0)
+            {
+                await _writeLock.WaitAsync();
+                try
+                {
+                    var take = Math.Min(_pending.Count, CampaignLimits.MaxBatch);
+                    var batch = _pending.GetRange(0, take);
+                    _pending.RemoveRange(0, take);
+                    await CommitBatchAsync(batch);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Group commit loop of campaign {CampaignId} failed", CampaignId);
+            foreach (var pending in _pending)
+            {
+                pending.Completion.TrySetResult(DonationOutcome.Of(DonationResultKind.Failed, "the write path failed"));
+            }
+            _pending.Clear();
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingDonation> batch)
+    {
+        using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal, parentContext: default,
+            links: batch.Where(p => p.Caller != default).Take(64).Select(p => new ActivityLink(p.Caller)));
+        activity?.SetTag("charityday.campaign", CampaignId);
+        activity?.SetTag("charityday.batch_size", batch.Count);
+
+        IReadOnlyDictionary<DonationKey, LedgerDonation> stored;
+        try
+        {
+            await EnsureBookFreshAsync();
+            var unknown = batch.Select(p => p.Key).Where(k => !_recent.Contains(k)).Distinct().ToList();
+            stored = await ledger.FindAsync(unknown);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Ledger unavailable for campaign {CampaignId}", CampaignId);
+            Fail(batch, "the ledger is unavailable");
+            return;
+        }
+
+        var accepted = new List<LedgerDonation>();
+        var inBatch = new Dictionary<DonationKey, LedgerDonation>();
+        var waitingForCommit = new List<(PendingDonation Pending, LedgerDonation Donation, bool Created)>();
+        foreach (var pending in batch)
+        {
+            var request = pending.Request;
+            if (inBatch.TryGetValue(pending.Key, out var sibling))
+            {
+                if (sibling.HasSamePayload(request))
+                {
+                    waitingForCommit.Add((pending, sibling, false));
+                }
+                else
+                {
+                    Resolve(pending, DonationOutcome.Of(DonationResultKind.Conflict, "a different donation with this donationId exists"));
+                }
+                continue;
+            }
+            var prior = _recent.Get(pending.Key) ?? stored.GetValueOrDefault(pending.Key);
+            if (prior is not null)
+            {
+                Resolve(pending, prior.HasSamePayload(request)
+                    ? new DonationOutcome(DonationResultKind.Replayed, prior.ToView(), null)
+                    : DonationOutcome.Of(DonationResultKind.Conflict, "a different donation with this donationId exists"));
+                continue;
+            }
+            if (!_projects.TryGetValue(request.ProjectId, out var project))
+            {
+                Resolve(pending, DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {request.ProjectId} does not exist"));
+                continue;
+            }
+            if (!project.IsOpen)
+            {
+                Resolve(pending, DonationOutcome.Of(DonationResultKind.ProjectClosed, $"project {request.ProjectId} is closed"));
+                continue;
+            }
+            var donation = Match(request);
+            accepted.Add(donation);
+            inBatch[pending.Key] = donation;
+            waitingForCommit.Add((pending, donation, true));
+        }
+
+        if (accepted.Count > 0 && !await TryAppendAsync(batch, accepted, waitingForCommit))
+        {
+            return;
+        }
+        foreach (var donation in accepted)
+        {
+            var totals = TotalsOf(donation.ProjectId);
+            totals.AddDonation(donation.PartnerId, donation.AmountFen);
+            totals.AddMatched(donation.Matches.Sum(m => m.AmountFen));
+            _recent.Set(donation);
+            RecordAccepted(donation);
+        }
+        foreach (var (pending, donation, created) in waitingForCommit)
+        {
+            Resolve(pending, new DonationOutcome(created ? DonationResultKind.Created : DonationResultKind.Replayed, donation.ToView(), null));
+        }
+        _acceptedSincePrune += accepted.Count;
+        if (_acceptedSincePrune > 50_000)
+        {
+            _book.Prune(time.GetUtcNow());
+            _acceptedSincePrune = 0;
+        }
+    }
+
+    private LedgerDonation Match(DonationRequest request)
+    {
+        var acceptedAt = Now();
+        var facts = new DonationFacts(new DonationKey(request.PartnerId, request.DonationId), request.DonorId, request.ProjectId, request.AmountFen, acceptedAt);
+        var matches = _book.Accept(facts);
+        return new LedgerDonation(
+            request.PartnerId, request.DonationId, CampaignId, request.ProjectId, request.DonorId, request.AmountFen,
+            request.Currency, request.OccurredAt, request.TeamId, request.Channel, acceptedAt, _book.LocalDay(acceptedAt),
+            DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))]);
+    }
+
+    /// <returns>false when the batch did not commit; every caller in it has then been answered or re-queued.</returns>
+    private async Task<bool> TryAppendAsync(List<PendingDonation> batch, List<LedgerDonation> accepted,
+        List<(PendingDonation Pending, LedgerDonation Donation, bool Created)> waitingForCommit)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await ledger.AppendAsync(accepted);
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var campaignTag = new KeyValuePair<string, object?>("campaign", CampaignId);
+            CharityDayTelemetry.CommitDuration.Record(elapsedMs, campaignTag);
+            CharityDayTelemetry.CommitBatchSize.Record(accepted.Count, campaignTag);
+            CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "committed"));
+            return true;
+        }
+        catch (DuplicateDonationException)
+        {
+            // The same id committed through another path (another campaign, or another activation
+            // during a membership change). Forget this batch's matches and decide it again.
+            CharityDayTelemetry.Commits.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("result", "duplicate"));
+            _bookStale = true;
+            var retry = waitingForCommit.Select(w => w.Pending).Where(p => ++p.Attempts < CampaignLimits.MaxAttempts).ToList();
+            Fail(waitingForCommit.Select(w => w.Pending).Where(p => p.Attempts >= CampaignLimits.MaxAttempts), "the donation could not be committed");
+            _pending.InsertRange(0, retry);
+            return false;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Group commit of {Count} donations failed for campaign {CampaignId}", accepted.Count, CampaignId);
+            CharityDayTelemetry.Commits.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("result", "failed"));
+            _bookStale = true;
+            Fail(waitingForCommit.Select(w => w.Pending), "the ledger write failed; nothing was recorded");
+            return false;
+        }
+    }
+
+    private void RecordAccepted(LedgerDonation donation)
+    {
+        var partner = new KeyValuePair<string, object?>("partner", donation.PartnerId);
+        var campaign = new KeyValuePair<string, object?>("campaign", CampaignId);
+        CharityDayTelemetry.DonatedAmount.Add(donation.AmountFen, partner, campaign);
+        foreach (var match in donation.Matches)
+        {
+            CharityDayTelemetry.MatchedAmount.Add(match.AmountFen, campaign, new KeyValuePair<string, object?>("pool", match.PoolId));
+        }
+    }
+
+    private static void Resolve(PendingDonation pending, DonationOutcome outcome)
+    {
+        CharityDayTelemetry.IngestDuration.Record(Stopwatch.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds,
+            new KeyValuePair<string, object?>("result", outcome.Kind.ToString()));
+        pending.Completion.TrySetResult(outcome);
+    }
+
+    private static void Fail(IEnumerable<PendingDonation> pending, string detail)
+    {
+        foreach (var p in pending)
+        {
+            Resolve(p, DonationOutcome.Of(DonationResultKind.Failed, detail));
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using CharityDay.Contracts;
+using CharityDay.Contracts.Telemetry;
+using CharityDay.Domain;
+using CharityDay.Domain.Matching;
+using CharityDay.Storage.Ledger;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CharityDay.Grains.Campaigns;
+
+/// <summary>
+/// One campaign's write path and matching authority. Reentrant on purpose: donations keep
+/// arriving while a batch commits, and are gathered into the next one. Every mutation of the
+/// book, the totals or the persisted state happens under <see cref="_writeLock"/>, so exactly
+/// one write is in flight and a pool change waits for the batch before it.
+/// </summary>
+[Reentrant]
+public sealed partial class CampaignGrain(
+    [PersistentState("campaign", GrainStorage.Name)] IPersistentState<CampaignState> state,
+    ILedgerStore ledger,
+    TimeProvider time,
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<string, ProjectSettings> _projects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PoolSettings> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProjectTotals> _totals = new(StringComparer.Ordinal);
+    private readonly RecentDonations _recent = new(CampaignLimits.RecentDonationsCached);
+    private MatchingBook _book = new(TimeZoneInfo.Utc);
+    private bool _bookStale;
+
+    private string CampaignId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Settings is null)
+        {
+            return;
+        }
+        var projects = await Task.WhenAll(state.State.ProjectIds.Select(id => GrainFactory.GetGrain<IProjectGrain>(id).Get()));
+        foreach (var project in projects.OfType<ProjectSettings>().Where(p => p.CampaignId == CampaignId))
+        {
+            _projects[project.ProjectId] = project;
+        }
+        var pools = await Task.WhenAll(state.State.PoolIds.Select(id => GrainFactory.GetGrain<IPoolGrain>(id).Get()));
+        foreach (var pool in pools.OfType<PoolSettings>().Where(p => p.CampaignId == CampaignId))
+        {
+            _pools[pool.PoolId] = pool;
+        }
+        await RebuildFromLedgerAsync(cancellationToken);
+    }
+
+    public Task<CampaignSettings?> GetSettings() => Task.FromResult(state.State.Settings);
+
+    public async Task<Change<CampaignSettings>> Put(CampaignSettings settings)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            var before = state.State.Settings;
+            state.State.Settings = settings;
+            await state.WriteStateAsync();
+            if (before?.TimeZone != settings.TimeZone)
+            {
+                _bookStale = true;
+                await EnsureBookFreshAsync();
+            }
+            return new Change<CampaignSettings>(before, settings);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task UpsertProject(ProjectSettings project)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            _projects[project.ProjectId] = project;
+            if (state.State.ProjectIds.Add(project.ProjectId))
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task UpsertPool(PoolSettings pool)
+    {
+        var started = time.GetTimestamp();
+        // Waiting for the lock waits for the batch in flight: once this returns, no donation is
+        // matched under the old rules.
+        await _writeLock.WaitAsync();
+        try
+        {
+            _pools[pool.PoolId] = pool;
+            _book.SetPool(pool.ToRules());
+            if (state.State.PoolIds.Add(pool.PoolId))
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        CharityDayTelemetry.PoolChangeDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("pool", pool.PoolId));
+    }
+
+    public async Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await EnsureBookFreshAsync();
+            var reversed = await ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, keyId, Now());
+            foreach (var match in reversed)
+            {
+                _book.Reverse(new MatchRecord(match.PoolId, match.ProjectId, new DonorKey(match.PartnerId, match.DonorId), match.LocalDay, match.AmountFen));
+                TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
+                _recent.Remove(new DonationKey(match.PartnerId, match.DonationId));
+            }
+            _book.Flag(poolId, donorId);
+            CharityDayTelemetry.Clawbacks.Add(1, new KeyValuePair<string, object?>("pool", poolId));
+            logger.LogInformation("Clawback on pool {PoolId}: {Count} matches reversed, {Amount} fen returned", poolId, reversed.Count, reversed.Sum(m => m.AmountFen));
+            return new ClawbackOutcome(poolId, donorId, reversed.Count, reversed.Sum(m => m.AmountFen));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<RefundOutcome> Refund(string partnerId, string donationId)
+    {
+        var key = new DonationKey(partnerId, donationId);
+        await _writeLock.WaitAsync();
+        try
+        {
+            await EnsureBookFreshAsync();
+            var donation = await ledger.GetAsync(key);
+            if (donation is null || donation.CampaignId != CampaignId)
+            {
+                return new RefundOutcome(RefundResultKind.NotFound, null);
+            }
+            if (donation.Status == DonationStatus.Refunded)
+            {
+                return new RefundOutcome(RefundResultKind.AlreadyRefunded, donation.ToView());
+            }
+            var at = Now();
+            if (!await ledger.RefundAsync(key, at))
+            {
+                var current = await ledger.GetAsync(key);
+                return new RefundOutcome(RefundResultKind.AlreadyRefunded, current?.ToView());
+            }
+            var totals = TotalsOf(donation.ProjectId);
+            totals.RemoveDonation(partnerId, donation.AmountFen);
+            foreach (var match in donation.Matches.Where(m => m.IsLive))
+            {
+                _book.Reverse(donation.ToRecord(match));
+                totals.AddMatched(-match.AmountFen);
+            }
+            var refunded = donation with
+            {
+                Status = DonationStatus.Refunded,
+                RefundedAt = at,
+                Matches = [.. donation.Matches.Select(m => m.IsLive ? m with { ReversedAt = at, Reversal = "refund" } : m)],
+            };
+            _recent.Set(refunded);
+            CharityDayTelemetry.Refunds.Add(1, new KeyValuePair<string, object?>("partner", partnerId));
+            return new RefundOutcome(RefundResultKind.Refunded, refunded.ToView());
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private ProjectTotals TotalsOf(string projectId)
+    {
+        if (!_totals.TryGetValue(projectId, out var totals))
+        {
+            _totals[projectId] = totals = new ProjectTotals();
+        }
+        return totals;
+    }
+
+    private TimeZoneInfo TimeZone =>
+        state.State.Settings is { } s && TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
+
+    /// <summary>After a failed write the in-memory book may hold matches that never committed.</summary>
+    private async Task EnsureBookFreshAsync()
+    {
+        if (_bookStale)
+        {
+            await RebuildFromLedgerAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Derives the book and the totals from the ledger: the ledger is the truth.</summary>
+    private async Task RebuildFromLedgerAsync(CancellationToken ct)
+    {
+        var book = new MatchingBook(TimeZone);
+        foreach (var pool in _pools.Values)
+        {
+            book.SetPool(pool.ToRules());
+        }
+        var now = time.GetUtcNow();
+        var snapshot = await ledger.LoadCampaignAsync(CampaignId, book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow, ct);
+        var totals = new Dictionary<string, ProjectTotals>(StringComparer.Ordinal);
+        ProjectTotals Of(string id) => totals.TryGetValue(id, out var t) ? t : totals[id] = new ProjectTotals();
+        foreach (var (projectId, partnerId, raised, count) in snapshot.ProjectRaised)
+        {
+            Of(projectId).AddDonation(partnerId, raised, count);
+        }
+        foreach (var (poolId, projectId, matched, count) in snapshot.PoolProjectMatched)
+        {
+            book.RestorePoolProject(poolId, projectId, matched, count);
+            Of(projectId).AddMatched(matched);
+        }
+        foreach (var (poolId, day, matched) in snapshot.PoolDayMatched)
+        {
+            book.RestorePoolDay(poolId, day, matched);
+        }
+        foreach (var (poolId, partnerId, donorId, day, matched, count) in snapshot.DonorDays)
+        {
+            book.RestoreDonorDay(poolId, new DonorKey(partnerId, donorId), day, matched, count);
+        }
+        foreach (var (partnerId, donorId, acceptedAt) in snapshot.RecentDonations)
+        {
+            book.RestoreRecentDonation(new DonorKey(partnerId, donorId), acceptedAt);
+        }
+        foreach (var (poolId, donorId) in snapshot.Clawbacks)
+        {
+            book.Flag(poolId, donorId);
+        }
+        _book = book;
+        _totals.Clear();
+        foreach (var (id, t) in totals)
+        {
+            _totals[id] = t;
+        }
+        _recent.Clear();
+        _bookStale = false;
+        logger.LogInformation("Campaign {CampaignId} rebuilt from the ledger: {Projects} projects with donations, {Pools} pools",
+            CampaignId, totals.Count, _pools.Count);
+    }
+}

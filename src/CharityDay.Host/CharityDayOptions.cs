@@ -1,0 +1,31 @@
+namespace CharityDay.Host;
+
+/// <summary>The "CharityDay" configuration section (appsettings, CharityDay__* environment, command line).</summary>
+public sealed class CharityDayOptions
+{
+    public const string Section = "CharityDay";
+    public const string EmbeddedProfile = "Embedded";
+    public const string ProductionProfile = "Production";
+
+    /// <summary>Embedded (default: one silo, SQLite under DataDir) or Production (PostgreSQL cluster).</summary>
+    public string Profile { get; set; } = EmbeddedProfile;
+
+    /// <summary>The embedded profile's data directory.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    public string? BootstrapManagerKey { get; set; }
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    public string ClusterId { get; set; } = "charityday";
+
+    /// <summary>Pinned: ADO.NET grain storage keys rows by ServiceId, so changing it hides all state.</summary>
+    public string ServiceId { get; set; } = "charityday";
+
+    /// <summary>Production: apply migrations before the silo starts (safe from several silos at once).</summary>
+    public bool MigrateOnStart { get; set; }
+
+    public bool IsProduction => string.Equals(Profile, ProductionProfile, StringComparison.OrdinalIgnoreCase);
+}

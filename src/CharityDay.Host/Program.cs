@@ -1,0 +1,66 @@
+using CharityDay.Api;
+using CharityDay.Host;
+using CharityDay.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
+var options = builder.Configuration.GetSection(CharityDayOptions.Section).Get<CharityDayOptions>() ?? new CharityDayOptions();
+
+if (args.FirstOrDefault() == "migrate")
+{
+    var applied = await StorageProfile.MigrateAsync(options, builder.Configuration);
+    Console.WriteLine($"CharityDay: {applied} migration(s) applied ({(options.IsProduction ? "PostgreSQL" : "SQLite")}); the schema is up to date.");
+    return 0;
+}
+
+// The embedded profile owns its file and always migrates; a production silo only when told to.
+if (!options.IsProduction || options.MigrateOnStart)
+{
+    await StorageProfile.MigrateAsync(options, builder.Configuration);
+}
+
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+
+builder.AddCharityDayDefaults();
+builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<SiloStartup>();
+StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
+builder.Services.AddCharityDayApi(builder.Configuration);
+builder.Services.AddHealthChecks()
+    .AddCheck<ReadinessCheck>("storage-and-cluster", tags: [ServiceDefaults.ReadyTag])
+    .AddCheck<StartupCheck>("silo-started", tags: [ServiceDefaults.StartupTag]);
+builder.UseOrleans(silo => StorageProfile.ConfigureSilo(silo, options, builder.Configuration));
+
+var app = builder.Build();
+app.MapCharityDayDefaults();
+app.MapCharityDayApi();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Host");
+    try
+    {
+        BootstrapKey.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, TimeProvider.System, logger).GetAwaiter().GetResult();
+    }
+    catch (Exception e)
+    {
+        logger.LogError(e, "Could not check for a manager key");
+    }
+    app.Services.GetRequiredService<SiloStartup>().Started = true;
+    foreach (var url in app.Urls)
+    {
+        Console.WriteLine($"CharityDay listening on {url} (profile {options.Profile})");
+    }
+});
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Lets tests start the real host in process.</summary>
+public partial class Program;

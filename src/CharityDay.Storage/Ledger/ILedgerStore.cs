@@ -1,0 +1,32 @@
+using CharityDay.Domain;
+
+namespace CharityDay.Storage.Ledger;
+
+/// <summary>
+/// The ledger: the truth every total is derived from. Appends are atomic per call (one
+/// transaction), and (partnerId, donationId) is unique in storage.
+/// </summary>
+public interface ILedgerStore
+{
+    string Dialect { get; }
+
+    Task AppendAsync(IReadOnlyList<LedgerDonation> donations, CancellationToken ct = default);
+
+    Task<IReadOnlyDictionary<DonationKey, LedgerDonation>> FindAsync(IReadOnlyCollection<DonationKey> keys, CancellationToken ct = default);
+
+    Task<LedgerDonation?> GetAsync(DonationKey key, CancellationToken ct = default);
+
+    /// <summary>Marks the donation refunded and reverses its live matches, in one transaction.</summary>
+    Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Flags the donor on the pool and reverses every live match the pool gave them.</summary>
+    Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, CancellationToken ct = default);
+
+    Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateOnly fromDay, DateTimeOffset recentSince, CancellationToken ct = default);
+
+    Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default);
+
+    Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(IReadOnlyCollection<string>? campaignIds, bool includeGlobal, int limit, CancellationToken ct = default);
+
+    Task<bool> PingAsync(CancellationToken ct = default);
+}

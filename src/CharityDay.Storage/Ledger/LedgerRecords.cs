@@ -1,0 +1,58 @@
+using CharityDay.Domain;
+
+namespace CharityDay.Storage.Ledger;
+
+/// <summary>One donation row of the ledger. Times are stored as Unix milliseconds.</summary>
+public sealed record LedgerDonation(
+    string PartnerId,
+    string DonationId,
+    string CampaignId,
+    string ProjectId,
+    string DonorId,
+    long AmountFen,
+    string Currency,
+    DateTimeOffset? OccurredAt,
+    string? TeamId,
+    string? Channel,
+    DateTimeOffset AcceptedAt,
+    DateOnly LocalDay,
+    string Status,
+    DateTimeOffset? RefundedAt,
+    IReadOnlyList<LedgerMatch> Matches)
+{
+    public DonationKey Key => new(PartnerId, DonationId);
+}
+
+/// <summary>One pool's match of one donation. A reversed match stays in the ledger, marked.</summary>
+public sealed record LedgerMatch(string PoolId, long AmountFen, int RatioBps, DateTimeOffset? ReversedAt = null, string? Reversal = null)
+{
+    public bool IsLive => ReversedAt is null;
+}
+
+/// <summary>A match reversed by a clawback, with what the matching book needs to give it back.</summary>
+public sealed record ReversedMatch(string PartnerId, string DonationId, string PoolId, string ProjectId, string DonorId, DateOnly LocalDay, long AmountFen);
+
+public sealed record AuditEntry(
+    long Id,
+    DateTimeOffset At,
+    string KeyId,
+    string? CampaignId,
+    string Action,
+    string EntityType,
+    string EntityId,
+    string? BeforeJson,
+    string? AfterJson);
+
+/// <summary>Everything a campaign's write path derives from the ledger when it activates.</summary>
+public sealed class CampaignLedgerSnapshot
+{
+    public List<(string ProjectId, string PartnerId, long RaisedFen, long Count)> ProjectRaised { get; } = [];
+    public List<(string PoolId, string ProjectId, long MatchedFen, long Count)> PoolProjectMatched { get; } = [];
+    public List<(string PoolId, DateOnly Day, long MatchedFen)> PoolDayMatched { get; } = [];
+    public List<(string PoolId, string PartnerId, string DonorId, DateOnly Day, long MatchedFen, int Count)> DonorDays { get; } = [];
+    public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
+    public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
+}
+
+/// <summary>A second donation with a (partnerId, donationId) the ledger already holds.</summary>
+public sealed class DuplicateDonationException(string message, Exception inner) : Exception(message, inner);

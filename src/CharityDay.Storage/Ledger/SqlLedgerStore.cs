@@ -1,0 +1,395 @@
+using System.Data;
+using System.Data.Common;
+using System.Text;
+using CharityDay.Domain;
+
+namespace CharityDay.Storage.Ledger;
+
+/// <summary>
+/// The ledger on any ADO.NET database that speaks row values and ON CONFLICT (SQLite, PostgreSQL).
+/// Subclasses supply connections and recognise their unique-violation errors.
+/// </summary>
+public abstract class SqlLedgerStore : ILedgerStore
+{
+    /// <summary>Rows per multi-row INSERT: well under both databases' parameter limits.</summary>
+    private const int RowsPerInsert = 200;
+
+    public abstract string Dialect { get; }
+
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    protected abstract bool IsUniqueViolation(DbException exception);
+
+    protected virtual string AuditIdColumnDefault => "";
+
+    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, CancellationToken ct = default)
+    {
+        if (donations.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(connection, ct);
+        try
+        {
+            foreach (var chunk in donations.Chunk(RowsPerInsert))
+            {
+                await InsertDonationsAsync(connection, tx, chunk, ct);
+                var matches = chunk.SelectMany(d => d.Matches.Select(m => (d, m))).ToArray();
+                foreach (var matchChunk in matches.Chunk(RowsPerInsert))
+                {
+                    await InsertMatchesAsync(connection, tx, matchChunk, ct);
+                }
+            }
+            await tx.CommitAsync(ct);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            throw new DuplicateDonationException("a donation in the batch is already in the ledger", e);
+        }
+    }
+
+    private const int OccurredAtColumn = 7;
+
+    private static async Task InsertDonationsAsync(DbConnection connection, DbTransaction tx, LedgerDonation[] rows, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        var sql = new StringBuilder(
+            "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status) VALUES ");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var d = rows[i];
+            if (i > 0)
+            {
+                sql.Append(',');
+            }
+            sql.Append('(');
+            sql.Append(string.Join(',', Enumerable.Range(0, 13).Select(c => $"@d{i}_{c}")));
+            sql.Append(')');
+            object?[] values =
+            [
+                d.PartnerId, d.DonationId, d.CampaignId, d.ProjectId, d.DonorId, d.AmountFen, d.Currency,
+                d.OccurredAt?.ToUnixTimeMilliseconds(), d.TeamId, d.Channel, d.AcceptedAt.ToUnixTimeMilliseconds(),
+                d.LocalDay.DayNumber, d.Status,
+            ];
+            for (var c = 0; c < values.Length; c++)
+            {
+                AddParameter(command, $"@d{i}_{c}", values[c], c == OccurredAtColumn ? DbType.Int64 : DbType.String);
+            }
+        }
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task InsertMatchesAsync(DbConnection connection, DbTransaction tx, (LedgerDonation Donation, LedgerMatch Match)[] rows, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        var sql = new StringBuilder(
+            "INSERT INTO matches (partner_id, donation_id, pool_id, campaign_id, project_id, donor_id, local_day, amount, ratio_bps) VALUES ");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (d, m) = rows[i];
+            if (i > 0)
+            {
+                sql.Append(',');
+            }
+            sql.Append('(');
+            sql.Append(string.Join(',', Enumerable.Range(0, 9).Select(c => $"@m{i}_{c}")));
+            sql.Append(')');
+            object?[] values = [d.PartnerId, d.DonationId, m.PoolId, d.CampaignId, d.ProjectId, d.DonorId, d.LocalDay.DayNumber, m.AmountFen, m.RatioBps];
+            for (var c = 0; c < values.Length; c++)
+            {
+                AddParameter(command, $"@m{i}_{c}", values[c]);
+            }
+        }
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyDictionary<DonationKey, LedgerDonation>> FindAsync(IReadOnlyCollection<DonationKey> keys, CancellationToken ct = default)
+    {
+        var found = new Dictionary<DonationKey, LedgerDonation>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await OpenAsync(ct);
+        foreach (var chunk in keys.Distinct().Chunk(RowsPerInsert))
+        {
+            foreach (var donation in await ReadDonationsAsync(connection, chunk, ct))
+            {
+                found[donation.Key] = donation;
+            }
+        }
+        return found;
+    }
+
+    public async Task<LedgerDonation?> GetAsync(DonationKey key, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await ReadDonationsAsync(connection, [key], ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<List<LedgerDonation>> ReadDonationsAsync(DbConnection connection, DonationKey[] keys, CancellationToken ct)
+    {
+        var matches = new Dictionary<DonationKey, List<LedgerMatch>>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                $"SELECT partner_id, donation_id, pool_id, amount, ratio_bps, reversed_at, reversal FROM matches WHERE (partner_id, donation_id) IN ({KeyList(command, keys)}) ORDER BY pool_id";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = new DonationKey(reader.GetString(0), reader.GetString(1));
+                if (!matches.TryGetValue(key, out var list))
+                {
+                    matches[key] = list = [];
+                }
+                list.Add(new LedgerMatch(reader.GetString(2), reader.GetInt64(3), reader.GetInt32(4), ReadTime(reader, 5), ReadString(reader, 6)));
+            }
+        }
+
+        var donations = new List<LedgerDonation>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                "SELECT partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at " +
+                $"FROM donations WHERE (partner_id, donation_id) IN ({KeyList(command, keys)})";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = new DonationKey(reader.GetString(0), reader.GetString(1));
+                donations.Add(new LedgerDonation(
+                    key.PartnerId, key.DonationId, reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetInt64(5), reader.GetString(6), ReadTime(reader, 7), ReadString(reader, 8), ReadString(reader, 9),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateOnly.FromDayNumber(reader.GetInt32(11)),
+                    reader.GetString(12), ReadTime(reader, 13), matches.GetValueOrDefault(key) ?? []));
+            }
+        }
+        return donations;
+    }
+
+    public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(connection, ct);
+        var atMs = at.ToUnixTimeMilliseconds();
+        int changed;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = "UPDATE donations SET status = 'refunded', refunded_at = @at WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'";
+            AddParameter(command, "@at", atMs);
+            AddParameter(command, "@p", key.PartnerId);
+            AddParameter(command, "@d", key.DonationId);
+            changed = await command.ExecuteNonQueryAsync(ct);
+        }
+        if (changed > 0)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "UPDATE matches SET reversed_at = @at, reversal = 'refund' WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL";
+            AddParameter(command, "@at", atMs);
+            AddParameter(command, "@p", key.PartnerId);
+            AddParameter(command, "@d", key.DonationId);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return changed > 0;
+    }
+
+    public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(connection, ct);
+        var atMs = at.ToUnixTimeMilliseconds();
+        var reversed = new List<ReversedMatch>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText =
+                "SELECT partner_id, donation_id, project_id, local_day, amount FROM matches WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL";
+            AddParameter(command, "@pool", poolId);
+            AddParameter(command, "@donor", donorId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                reversed.Add(new ReversedMatch(reader.GetString(0), reader.GetString(1), poolId, reader.GetString(2), donorId,
+                    DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4)));
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText =
+                "UPDATE matches SET reversed_at = @at, reversal = 'clawback' WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL";
+            AddParameter(command, "@at", atMs);
+            AddParameter(command, "@pool", poolId);
+            AddParameter(command, "@donor", donorId);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText =
+                "INSERT INTO clawbacks (pool_id, donor_id, campaign_id, reason, key_id, at) VALUES (@pool, @donor, @campaign, @reason, @key, @at) " +
+                "ON CONFLICT (pool_id, donor_id) DO NOTHING";
+            AddParameter(command, "@pool", poolId);
+            AddParameter(command, "@donor", donorId);
+            AddParameter(command, "@campaign", campaignId);
+            AddParameter(command, "@reason", reason);
+            AddParameter(command, "@key", keyId);
+            AddParameter(command, "@at", atMs);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return reversed;
+    }
+
+    public async Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateOnly fromDay, DateTimeOffset recentSince, CancellationToken ct = default)
+    {
+        var snapshot = new CampaignLedgerSnapshot();
+        await using var connection = await OpenAsync(ct);
+        await ReadAsync(connection,
+            "SELECT project_id, partner_id, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM donations WHERE campaign_id = @c AND status = 'accepted' GROUP BY project_id, partner_id",
+            campaignId, null, r => snapshot.ProjectRaised.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, project_id, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM matches WHERE campaign_id = @c AND reversed_at IS NULL GROUP BY pool_id, project_id",
+            campaignId, null, r => snapshot.PoolProjectMatched.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, local_day, CAST(SUM(amount) AS BIGINT) FROM matches WHERE campaign_id = @c AND reversed_at IS NULL GROUP BY pool_id, local_day",
+            campaignId, null, r => snapshot.PoolDayMatched.Add((r.GetString(0), DateOnly.FromDayNumber(r.GetInt32(1)), r.GetInt64(2))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, partner_id, donor_id, local_day, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM matches WHERE campaign_id = @c AND reversed_at IS NULL AND local_day >= @x " +
+            "GROUP BY pool_id, partner_id, donor_id, local_day",
+            campaignId, fromDay.DayNumber,
+            r => snapshot.DonorDays.Add((r.GetString(0), r.GetString(1), r.GetString(2), DateOnly.FromDayNumber(r.GetInt32(3)), r.GetInt64(4), (int)r.GetInt64(5))), ct);
+        await ReadAsync(connection,
+            "SELECT partner_id, donor_id, accepted_at FROM donations WHERE campaign_id = @c AND accepted_at > @x ORDER BY accepted_at",
+            campaignId, recentSince.ToUnixTimeMilliseconds(),
+            r => snapshot.RecentDonations.Add((r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, donor_id FROM clawbacks WHERE campaign_id = @c",
+            campaignId, null, r => snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1))), ct);
+        return snapshot;
+    }
+
+    private static async Task ReadAsync(DbConnection connection, string sql, string campaignId, object? extra, Action<DbDataReader> row, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddParameter(command, "@c", campaignId);
+        if (extra is not null)
+        {
+            AddParameter(command, "@x", extra);
+        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            row(reader);
+        }
+    }
+
+    public async Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "INSERT INTO audit (at, key_id, campaign_id, action, entity_type, entity_id, before_json, after_json) " +
+            "VALUES (@at, @key, @campaign, @action, @type, @id, @before, @after)";
+        AddParameter(command, "@at", entry.At.ToUnixTimeMilliseconds());
+        AddParameter(command, "@key", entry.KeyId);
+        AddParameter(command, "@campaign", entry.CampaignId);
+        AddParameter(command, "@action", entry.Action);
+        AddParameter(command, "@type", entry.EntityType);
+        AddParameter(command, "@id", entry.EntityId);
+        AddParameter(command, "@before", entry.BeforeJson);
+        AddParameter(command, "@after", entry.AfterJson);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(IReadOnlyCollection<string>? campaignIds, bool includeGlobal, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        var filters = new List<string>();
+        if (campaignIds is not null)
+        {
+            var names = campaignIds.Select((id, i) =>
+            {
+                AddParameter(command, $"@c{i}", id);
+                return $"@c{i}";
+            }).ToList();
+            filters.Add(names.Count == 0 ? "1 = 0" : $"campaign_id IN ({string.Join(',', names)})");
+        }
+        if (includeGlobal)
+        {
+            filters.Add("campaign_id IS NULL");
+        }
+        var where = campaignIds is null && includeGlobal ? "" : $"WHERE {string.Join(" OR ", filters)}";
+        command.CommandText =
+            $"SELECT id, at, key_id, campaign_id, action, entity_type, entity_id, before_json, after_json FROM audit {where} ORDER BY id DESC LIMIT @limit";
+        AddParameter(command, "@limit", limit);
+        var entries = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
+                ReadString(reader, 3), reader.GetString(4), reader.GetString(5), reader.GetString(6), ReadString(reader, 7), ReadString(reader, 8)));
+        }
+        // The newest entries win the limit; the answer reads oldest first.
+        entries.Reverse();
+        return entries;
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    private static string KeyList(DbCommand command, DonationKey[] keys)
+    {
+        var parts = new string[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            AddParameter(command, $"@kp{i}", keys[i].PartnerId);
+            AddParameter(command, $"@kd{i}", keys[i].DonationId);
+            parts[i] = $"(@kp{i}, @kd{i})";
+        }
+        return string.Join(',', parts);
+    }
+
+    /// <param name="nullType">The type a null is sent as, so PostgreSQL can place it in its column.</param>
+    protected static void AddParameter(DbCommand command, string name, object? value, DbType nullType = DbType.String)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            parameter.DbType = nullType;
+        }
+        command.Parameters.Add(parameter);
+    }
+
+    private static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    private static string? ReadString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
