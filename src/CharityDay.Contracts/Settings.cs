@@ -71,5 +71,5 @@ public static class Roles
 }
 
 /// <summary>An admin change as the audit log records it.</summary>
-[GenerateSerializer, Immutable, Alias("cd.Change")]
+[GenerateSerializer, Immutable, Alias("cd.Change`1")]
 public sealed record Change<T>(T? Before, T After);

@@ -1,0 +1,100 @@
+namespace CharityDay.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A running CharityDay deployment the suite talks to over HTTP only: the embedded default
+/// (one process on SQLite) or a production cluster (three silos on PostgreSQL).
+/// </summary>
+public abstract class Deployment : IAsyncLifetime
+{
+    public const string ManagerKey = "test-manager-key-0123456789abcdef";
+
+    private int _next;
+
+    public abstract string Profile { get; }
+
+    public List<HostProcess> Hosts { get; } = [];
+
+    /// <summary>Each call picks the next silo's HTTP endpoint: any silo must serve any request.</summary>
+    public HttpClient Client()
+    {
+        var running = Hosts.Where(h => h.IsRunning).ToList();
+        var host = running[Interlocked.Increment(ref _next) % running.Count];
+        return new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public ApiClient Api() => new(this);
+
+    public abstract Task InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Hosts)
+        {
+            await host.DisposeAsync();
+        }
+        await CleanUpAsync();
+    }
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+}
+
+/// <summary>The README's run command: one process, SQLite in a data directory.</summary>
+public sealed class EmbeddedDeployment : Deployment
+{
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("charityday-test-").FullName;
+
+    public override string Profile => "Embedded";
+
+    public override async Task InitializeAsync()
+    {
+        var host = new HostProcess("embedded", new Dictionary<string, string>
+        {
+            ["CharityDay__DataDir"] = DataDir,
+            ["CharityDay__BootstrapManagerKey"] = ManagerKey,
+            ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Hosts.Add(host);
+        await host.StartAsync();
+    }
+
+    protected override Task CleanUpAsync()
+    {
+        Directory.Delete(DataDir, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Three silos on one PostgreSQL database: ADO.NET clustering, grain storage and the ledger.</summary>
+public sealed class PostgresClusterDeployment : Deployment
+{
+    public const int SiloCount = 3;
+
+    private readonly TestPostgres _database = new();
+
+    public override string Profile => "Production";
+
+    public override async Task InitializeAsync()
+    {
+        await _database.CreateAsync();
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < SiloCount; i++)
+        {
+            Hosts.Add(new HostProcess($"silo{i}", new Dictionary<string, string>
+            {
+                ["CharityDay__Profile"] = "Production",
+                ["ConnectionStrings__Postgres"] = _database.ConnectionString,
+                ["CharityDay__MigrateOnStart"] = "true",
+                ["CharityDay__BootstrapManagerKey"] = ManagerKey,
+                ["CharityDay__ClusterId"] = clusterId,
+                ["CharityDay__ServiceId"] = "charityday-test",
+                ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+        }
+        // Several silos migrating at once must be safe: start them together.
+        await Task.WhenAll(Hosts.Select(h => h.StartAsync()));
+    }
+
+    protected override Task CleanUpAsync() => _database.DropAsync();
+}
