@@ -1,6 +1,7 @@
 using CharityDay.Api.Admin;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,7 @@ public static class ApiComposition
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();
+        app.MapOperations();
         return app;
     }
 

@@ -73,3 +73,10 @@ public interface IDonationLookupGrain : IGrainWithIntegerKey
     [Alias("Get")] Task<DonationView?> Get(string partnerId, string donationId);
     [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
 }
+
+/// <summary>Where a campaign's write path runs: for operators, and for crash tests that kill that silo.</summary>
+[Alias("cd.ICampaignPlacement")]
+public interface ICampaignPlacement : IGrainWithStringKey
+{
+    [Alias("SiloAddress"), AlwaysInterleave] Task<string> SiloAddress();
+}

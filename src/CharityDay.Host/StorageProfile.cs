@@ -60,6 +60,13 @@ public static class StorageProfile
                 o.ConnectionString = connectionString;
             });
             silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            // A dead silo's grains (a campaign's write path among them) come back elsewhere only
+            // after the cluster declares it dead: detect in seconds, not the default tens of seconds.
+            silo.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = TimeSpan.FromSeconds(2);
+                membership.NumMissedProbesLimit = 2;
+            });
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = PostgresInvariant;

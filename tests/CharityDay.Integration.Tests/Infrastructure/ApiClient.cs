@@ -24,8 +24,7 @@ public sealed class ApiClient(Deployment deployment)
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, object? body = null, string? key = null, HttpClient? client = null)
     {
-        using var owned = client is null ? deployment.Client() : null;
-        var http = client ?? owned!;
+        var http = client ?? deployment.Client();
         using var request = new HttpRequestMessage(method, path);
         if (key is not null)
         {

@@ -9,17 +9,24 @@ public abstract class Deployment : IAsyncLifetime
     public const string ManagerKey = "test-manager-key-0123456789abcdef";
 
     private int _next;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, HttpClient> _clients = new();
 
     public abstract string Profile { get; }
 
     public List<HostProcess> Hosts { get; } = [];
 
-    /// <summary>Each call picks the next silo's HTTP endpoint: any silo must serve any request.</summary>
+    /// <summary>Each call picks the next silo's HTTP endpoint: any silo must serve any request. Shared: do not dispose.</summary>
     public HttpClient Client()
     {
         var running = Hosts.Where(h => h.IsRunning).ToList();
-        var host = running[Interlocked.Increment(ref _next) % running.Count];
-        return new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (running.Count == 0)
+        {
+            // Everything is down: the call fails as a partner's would, and is retried.
+            running = Hosts;
+        }
+        var host = running[(int)((uint)Interlocked.Increment(ref _next) % (uint)running.Count)];
+        // One shared client per silo: a client per call would exhaust loopback ports under load.
+        return _clients.GetOrAdd(host.HttpPort, _ => new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
     }
 
     public ApiClient Api() => new(this);
@@ -28,6 +35,10 @@ public abstract class Deployment : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
         foreach (var host in Hosts)
         {
             await host.DisposeAsync();

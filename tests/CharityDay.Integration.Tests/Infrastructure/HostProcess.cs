@@ -26,6 +26,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    public IReadOnlyDictionary<string, string> Environment => _environment;
+
     public int HttpPort { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
