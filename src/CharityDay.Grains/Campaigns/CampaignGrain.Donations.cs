@@ -45,6 +45,8 @@ public sealed partial class CampaignGrain
     {
         try
         {
+            // Let the Donate calls already waiting in the mailbox join this batch.
+            await Task.Yield();
             while (_pending.Count > 0)
             {
                 await _writeLock.WaitAsync();
@@ -88,7 +90,9 @@ public sealed partial class CampaignGrain
         {
             await EnsureBookFreshAsync();
             var unknown = batch.Select(p => p.Key).Where(k => !_recent.Contains(k)).Distinct().ToList();
-            stored = await ledger.FindAsync(unknown);
+            // Off the grain's thread: a synchronous driver (SQLite) would otherwise stop the
+            // activation from taking the next donations while this batch is in the database.
+            stored = await Task.Run(() => ledger.FindAsync(unknown));
         }
         catch (Exception e)
         {
@@ -181,7 +185,7 @@ public sealed partial class CampaignGrain
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await ledger.AppendAsync(accepted);
+            await Task.Run(() => ledger.AppendAsync(accepted));
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var campaignTag = new KeyValuePair<string, object?>("campaign", CampaignId);
             CharityDayTelemetry.CommitDuration.Record(elapsedMs, campaignTag);
