@@ -185,13 +185,20 @@ public sealed partial class CampaignGrain
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await Task.Run(() => ledger.AppendAsync(accepted));
+            await Task.Run(() => ledger.AppendAsync(accepted, _fence));
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var campaignTag = new KeyValuePair<string, object?>("campaign", CampaignId);
             CharityDayTelemetry.CommitDuration.Record(elapsedMs, campaignTag);
             CharityDayTelemetry.CommitBatchSize.Record(accepted.Count, campaignTag);
             CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "committed"));
             return true;
+        }
+        catch (FencedOutException)
+        {
+            CharityDayTelemetry.Commits.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("result", "fenced"));
+            OnFencedOut();
+            Fail(waitingForCommit.Select(w => w.Pending), "the campaign moved to another silo; retry");
+            return false;
         }
         catch (DuplicateDonationException)
         {
