@@ -53,7 +53,18 @@ public sealed partial class CampaignGrain
                     var take = Math.Min(_pending.Count, CampaignLimits.MaxBatch);
                     var batch = _pending.GetRange(0, take);
                     _pending.RemoveRange(0, take);
-                    await CommitBatchAsync(batch);
+                    try
+                    {
+                        await CommitBatchAsync(batch);
+                    }
+                    catch (Exception e)
+                    {
+                        // An unexpected fault must not leave the batch's callers waiting for an answer
+                        // that never comes, nor the book holding matches of unknown fate.
+                        logger.LogError(e, "Group commit of campaign {CampaignId} failed", CampaignId);
+                        _bookStale = true;
+                        Fail(batch, "the write path failed; retry with the same donationId");
+                    }
                 }
                 finally
                 {
