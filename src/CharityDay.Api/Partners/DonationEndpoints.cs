@@ -134,37 +134,65 @@ public static class DonationEndpoints
         return outcome.Kind switch
         {
             RefundResultKind.NotFound => ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}"),
-            _ => TypedResults.Ok(DonationJson.Of(outcome.Donation!, replayed: outcome.Kind == RefundResultKind.AlreadyRefunded)),
+            // SPEC §2: refunding twice returns the same result, so a repeat answers exactly what the first did.
+            _ => TypedResults.Ok(DonationJson.Of(outcome.Donation!, replayed: false)),
         };
     }
 
-    /// <summary>Groups the donations by campaign: one grain call per campaign, answered in input order.</summary>
+    /// <summary>
+    /// Groups the donations by campaign: one grain call per campaign, all at once, answered in input
+    /// order. The same donationId sent to projects of two campaigns would race to the ledger in
+    /// parallel calls; such an item, and every later one with its id, waits for a later round, so the
+    /// batch is judged as if its items were posted one after another.
+    /// </summary>
     private static async Task<DonationOutcome[]> SubmitAsync(IGrainFactory grains, ProjectDirectory projects, IReadOnlyList<DonationRequest> requests)
     {
         var outcomes = new DonationOutcome[requests.Count];
-        var byCampaign = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var campaigns = new string?[requests.Count];
+        var remaining = new List<int>();
         for (var i = 0; i < requests.Count; i++)
         {
-            var campaignId = await projects.CampaignOfAsync(requests[i].ProjectId);
-            if (campaignId is null)
+            campaigns[i] = await projects.CampaignOfAsync(requests[i].ProjectId);
+            if (campaigns[i] is null)
             {
                 outcomes[i] = DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {requests[i].ProjectId} does not exist");
-                continue;
             }
-            if (!byCampaign.TryGetValue(campaignId, out var indexes))
+            else
             {
-                byCampaign[campaignId] = indexes = [];
+                remaining.Add(i);
             }
-            indexes.Add(i);
         }
-        await Task.WhenAll(byCampaign.Select(async pair =>
+        while (remaining.Count > 0)
         {
-            var answered = await grains.GetGrain<ICampaignGrain>(pair.Key).Donate([.. pair.Value.Select(i => requests[i])]);
-            for (var j = 0; j < pair.Value.Count; j++)
+            var campaignOfId = new Dictionary<string, string>(StringComparer.Ordinal);
+            var deferredIds = new HashSet<string>(StringComparer.Ordinal);
+            var byCampaign = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var deferred = new List<int>();
+            foreach (var i in remaining)
             {
-                outcomes[pair.Value[j]] = answered[j];
+                var (donationId, campaignId) = (requests[i].DonationId, campaigns[i]!);
+                if (deferredIds.Contains(donationId) || (!campaignOfId.TryAdd(donationId, campaignId) && campaignOfId[donationId] != campaignId))
+                {
+                    deferredIds.Add(donationId);
+                    deferred.Add(i);
+                    continue;
+                }
+                if (!byCampaign.TryGetValue(campaignId, out var indexes))
+                {
+                    byCampaign[campaignId] = indexes = [];
+                }
+                indexes.Add(i);
             }
-        }));
+            await Task.WhenAll(byCampaign.Select(async pair =>
+            {
+                var answered = await grains.GetGrain<ICampaignGrain>(pair.Key).Donate([.. pair.Value.Select(i => requests[i])]);
+                for (var j = 0; j < pair.Value.Count; j++)
+                {
+                    outcomes[pair.Value[j]] = answered[j];
+                }
+            }));
+            remaining = deferred;
+        }
         for (var i = 0; i < requests.Count; i++)
         {
             Count(requests[i].PartnerId, Result(outcomes[i].Kind), outcomes[i].Kind.ToString());

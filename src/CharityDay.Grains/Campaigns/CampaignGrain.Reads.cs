@@ -1,15 +1,21 @@
 using CharityDay.Contracts;
+using Microsoft.Extensions.Logging;
 
 namespace CharityDay.Grains.Campaigns;
 
-/// <summary>Reads of the campaign's live totals. Synchronous, so each is one consistent snapshot.</summary>
+/// <summary>
+/// Reads of the campaign's live totals. Each is computed in one turn, so it is one consistent
+/// snapshot; after a failed write they first rebuild from the ledger, so a read never keeps
+/// showing matches that were never committed.
+/// </summary>
 public sealed partial class CampaignGrain
 {
-    public Task<CampaignView?> GetView()
+    public async Task<CampaignView?> GetView()
     {
+        await EnsureFreshForReadAsync();
         if (state.State.Settings is not { } settings)
         {
-            return Task.FromResult<CampaignView?>(null);
+            return null;
         }
         var totals = _projects.Keys.Aggregate(Totals.Zero, (sum, id) => sum.Plus(OwnTotals(id)));
         var pools = _pools.Values
@@ -20,34 +26,59 @@ public sealed partial class CampaignGrain
                 return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused);
             })
             .ToList();
-        return Task.FromResult<CampaignView?>(new CampaignView(settings, totals, _projects.Count, pools));
+        return new CampaignView(settings, totals, _projects.Count, pools);
     }
 
-    public Task<ProjectTotalsView> GetProjectTotals(string projectId)
+    public async Task<ProjectTotalsView> GetProjectTotals(string projectId)
     {
+        await EnsureFreshForReadAsync();
         var byPartner = _totals.TryGetValue(projectId, out var t)
             ? new Dictionary<string, long>(t.RaisedByPartner, StringComparer.Ordinal)
             : [];
-        return Task.FromResult(new ProjectTotalsView(OwnTotals(projectId), byPartner, RollupTotals(projectId)));
+        return new ProjectTotalsView(OwnTotals(projectId), byPartner, RollupTotals(projectId));
     }
 
-    public Task<IReadOnlyList<LeaderboardEntry>> Leaderboard(int top)
+    public async Task<IReadOnlyList<LeaderboardEntry>> Leaderboard(int top)
     {
+        await EnsureFreshForReadAsync();
         IReadOnlyList<LeaderboardEntry> entries = [.. _projects.Values
             .Select(p => (Project: p, Totals: OwnTotals(p.ProjectId)))
             .OrderByDescending(x => x.Totals.RaisedFen)
             .ThenBy(x => x.Project.ProjectId, StringComparer.Ordinal)
             .Take(top)
             .Select(x => new LeaderboardEntry(x.Project.ProjectId, x.Project.Name, x.Totals.RaisedFen, x.Totals.MatchedFen))];
-        return Task.FromResult(entries);
+        return entries;
     }
 
-    public Task<PoolUsageView> GetPoolUsage(string poolId)
+    public async Task<PoolUsageView> GetPoolUsage(string poolId)
     {
+        await EnsureFreshForReadAsync();
         var matched = _book.MatchedFen(poolId);
         var budget = _pools.TryGetValue(poolId, out var pool) ? pool.BudgetFen : 0;
         var today = _book.LocalDay(time.GetUtcNow());
-        return Task.FromResult(new PoolUsageView(matched, _book.MatchedOnDayFen(poolId, today), _book.MatchCount(poolId), Math.Max(0, budget - matched)));
+        return new PoolUsageView(matched, _book.MatchedOnDayFen(poolId, today), _book.MatchCount(poolId), Math.Max(0, budget - matched));
+    }
+
+    private async Task EnsureFreshForReadAsync()
+    {
+        if (!_bookStale)
+        {
+            return;
+        }
+        await _writeLock.WaitAsync();
+        try
+        {
+            await EnsureBookFreshAsync();
+        }
+        catch (Exception e)
+        {
+            // The ledger is unreachable: a read still answers, with what the book holds.
+            logger.LogWarning(e, "Campaign {CampaignId} could not rebuild from the ledger for a read", CampaignId);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     private Totals OwnTotals(string projectId) =>

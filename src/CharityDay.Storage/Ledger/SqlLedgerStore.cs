@@ -74,7 +74,7 @@ public abstract class SqlLedgerStore : ILedgerStore
             foreach (var chunk in donations.Chunk(RowsPerInsert))
             {
                 await InsertDonationsAsync(connection, tx, chunk, ct);
-                var matches = chunk.SelectMany(d => d.Matches.Select(m => (d, m))).ToArray();
+                var matches = chunk.SelectMany(d => d.Matches.Select((m, order) => (d, m, order))).ToArray();
                 foreach (var matchChunk in matches.Chunk(RowsPerInsert))
                 {
                     await InsertMatchesAsync(connection, tx, matchChunk, ct);
@@ -121,23 +121,24 @@ public abstract class SqlLedgerStore : ILedgerStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task InsertMatchesAsync(DbConnection connection, DbTransaction tx, (LedgerDonation Donation, LedgerMatch Match)[] rows, CancellationToken ct)
+    /// <param name="rows">Each match with its position in the donation's stacking order, which a read gives back.</param>
+    private static async Task InsertMatchesAsync(DbConnection connection, DbTransaction tx, (LedgerDonation Donation, LedgerMatch Match, int StackOrder)[] rows, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
         var sql = new StringBuilder(
-            "INSERT INTO matches (partner_id, donation_id, pool_id, campaign_id, project_id, donor_id, local_day, amount, ratio_bps) VALUES ");
+            "INSERT INTO matches (partner_id, donation_id, pool_id, campaign_id, project_id, donor_id, local_day, amount, ratio_bps, stack_order) VALUES ");
         for (var i = 0; i < rows.Length; i++)
         {
-            var (d, m) = rows[i];
+            var (d, m, order) = rows[i];
             if (i > 0)
             {
                 sql.Append(',');
             }
             sql.Append('(');
-            sql.Append(string.Join(',', Enumerable.Range(0, 9).Select(c => $"@m{i}_{c}")));
+            sql.Append(string.Join(',', Enumerable.Range(0, 10).Select(c => $"@m{i}_{c}")));
             sql.Append(')');
-            object?[] values = [d.PartnerId, d.DonationId, m.PoolId, d.CampaignId, d.ProjectId, d.DonorId, d.LocalDay.DayNumber, m.AmountFen, m.RatioBps];
+            object?[] values = [d.PartnerId, d.DonationId, m.PoolId, d.CampaignId, d.ProjectId, d.DonorId, d.LocalDay.DayNumber, m.AmountFen, m.RatioBps, order];
             for (var c = 0; c < values.Length; c++)
             {
                 AddParameter(command, $"@m{i}_{c}", values[c]);
@@ -178,7 +179,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         await using (var command = connection.CreateCommand())
         {
             command.CommandText =
-                $"SELECT partner_id, donation_id, pool_id, amount, ratio_bps, reversed_at, reversal FROM matches WHERE (partner_id, donation_id) IN ({KeyList(command, keys)}) ORDER BY pool_id";
+                $"SELECT partner_id, donation_id, pool_id, amount, ratio_bps, reversed_at, reversal FROM matches WHERE (partner_id, donation_id) IN ({KeyList(command, keys)}) ORDER BY stack_order, pool_id";
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

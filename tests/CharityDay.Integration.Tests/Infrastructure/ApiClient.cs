@@ -53,9 +53,9 @@ public sealed class ApiClient(Deployment deployment)
 
     public Task<ApiResponse> Manager(HttpMethod method, string path, object? body = null) => SendAsync(method, path, body, Deployment.ManagerKey);
 
-    public async Task<string> CreateCampaignAsync(string? timeZone = null)
+    public async Task<string> CreateCampaignAsync(string? timeZone = null, string? id = null)
     {
-        var id = NewId("c");
+        id ??= NewId("c");
         var response = await Manager(HttpMethod.Put, $"/v1/admin/campaigns/{id}", new { name = "Campaign " + id, timeZone = timeZone ?? "Asia/Shanghai" });
         Ensure(response, 201);
         return id;
@@ -70,9 +70,9 @@ public sealed class ApiClient(Deployment deployment)
     }
 
     /// <summary>Creates a pool from the given fields (campaignId is added); defaults to 1:1.</summary>
-    public async Task<string> CreatePoolAsync(string campaignId, Dictionary<string, object?> fields)
+    public async Task<string> CreatePoolAsync(string campaignId, Dictionary<string, object?> fields, string? id = null)
     {
-        var id = NewId("pool");
+        id ??= NewId("pool");
         var body = new Dictionary<string, object?>(fields) { ["campaignId"] = campaignId };
         body.TryAdd("sponsor", "Sponsor");
         body.TryAdd("budget", 1_000_000L);
@@ -92,6 +92,23 @@ public sealed class ApiClient(Deployment deployment)
 
     public Task<ApiResponse> DonateAsync(string partnerKey, string donationId, string projectId, string donorId, long amount, HttpClient? client = null) =>
         SendAsync(HttpMethod.Post, "/v1/donations", new { donationId, projectId, donorId, amount }, partnerKey, client);
+
+    public Task<ApiResponse> PostDonationAsync(string partnerKey, object body, HttpClient? client = null) =>
+        SendAsync(HttpMethod.Post, "/v1/donations", body, partnerKey, client);
+
+    public Task<ApiResponse> PostBatchAsync(string partnerKey, object body, HttpClient? client = null) =>
+        SendAsync(HttpMethod.Post, "/v1/donations/batch", body, partnerKey, client);
+
+    public Task<ApiResponse> GetDonationAsync(string partnerKey, string donationId) =>
+        SendAsync(HttpMethod.Get, $"/v1/donations/{donationId}", key: partnerKey);
+
+    public Task<ApiResponse> RefundAsync(string partnerKey, string donationId) =>
+        SendAsync(HttpMethod.Post, $"/v1/donations/{donationId}/refund", key: partnerKey);
+
+    public Task<ApiResponse> PatchPoolAsync(string poolId, object body) => Manager(HttpMethod.Patch, $"/v1/admin/pools/{poolId}", body);
+
+    public Task<ApiResponse> ClawbackAsync(string poolId, string donorId, string reason = "scripted account") =>
+        Manager(HttpMethod.Post, $"/v1/admin/pools/{poolId}/clawback", new { donorId, reason });
 
     public Task<ApiResponse> GetProjectAsync(string projectId) => SendAsync(HttpMethod.Get, $"/v1/projects/{projectId}");
 
