@@ -76,7 +76,7 @@ public static partial class PoolInput
 
         var dailyOpensAt = Optional(f, "dailyOpensAt", current?.DailyOpensAt, () =>
         {
-            var text = f.Text("dailyOpensAt", required: false, maxLength: 5);
+            var text = f.Text("dailyOpensAt", required: false, maxLength: 64);
             if (text is not null && !TimeOfDay().IsMatch(text))
             {
                 f.Error("dailyOpensAt", "must be a local time of day as HH:mm, e.g. 10:00");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace CharityDay.Api.Http;
@@ -8,6 +9,9 @@ public static class JsonBody
 {
     public const long DefaultLimitBytes = 64 * 1024;
     public const long BatchLimitBytes = 2 * 1024 * 1024;
+
+    // A body that names a field twice is ambiguous: reject it rather than guess which one counts.
+    private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false };
 
     public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limitBytes)
     {
@@ -32,7 +36,13 @@ public static class JsonBody
             {
                 return (default, ApiProblem.MalformedJson("the request body is empty"));
             }
-            using var document = JsonDocument.Parse(buffer.ToArray());
+            // The parser checks structure, not the bytes inside strings: without this, a bad byte in a
+            // name surfaces later as an exception (500) instead of a 400.
+            if (!Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            {
+                return (default, ApiProblem.MalformedJson("the request body is not valid UTF-8"));
+            }
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (default, ApiProblem.Invalid("body", "must be a JSON object"));
