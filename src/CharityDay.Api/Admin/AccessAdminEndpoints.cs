@@ -21,6 +21,8 @@ public static class AccessAdminEndpoints
         app.MapPost("/v1/admin/keys", CreateKey);
         app.MapDelete("/v1/admin/keys/{keyId}", RevokeKey);
         app.MapGet("/v1/admin/audit", GetAudit);
+        app.MapBadIdFallback("/v1/admin/partners", "partnerId", ["PUT"], AdminGuard.ManagerOrViewer);
+        app.MapBadIdFallback("/v1/admin/keys", "keyId", ["DELETE"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<(Caller? Caller, IResult? Problem)> RequireGlobalManagerAsync(HttpContext context)

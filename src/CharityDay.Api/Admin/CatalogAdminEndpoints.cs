@@ -19,6 +19,8 @@ public static class CatalogAdminEndpoints
         app.MapGet("/v1/admin/campaigns/{campaignId}", GetCampaign);
         app.MapPut("/v1/admin/projects/{projectId}", PutProject);
         app.MapGet("/v1/admin/projects/{projectId}", GetProject);
+        app.MapBadIdFallback("/v1/admin/campaigns", "campaignId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
+        app.MapBadIdFallback("/v1/admin/projects", "projectId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<IResult> PutCampaign(HttpContext context, string campaignId, IGrainFactory grains, AuditLog audit)

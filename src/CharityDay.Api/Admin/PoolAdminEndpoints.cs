@@ -20,6 +20,7 @@ public static class PoolAdminEndpoints
         app.MapPatch("/v1/admin/pools/{poolId}", Patch);
         app.MapGet("/v1/admin/pools/{poolId}", Get);
         app.MapPost("/v1/admin/pools/{poolId}/clawback", Clawback);
+        app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)

@@ -18,6 +18,8 @@ public static class PublicEndpoints
         app.MapGet("/v1/projects/{projectId}", GetProject);
         app.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
         app.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
+        app.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
+        app.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
     }
 
     private static async Task<IResult> GetProject(string projectId, IGrainFactory grains)
