@@ -12,7 +12,7 @@ namespace CharityDay.Api.Admin;
 public static class PoolAdminEndpoints
 {
     /// <summary>A patch that keeps losing the race to other patches gives up rather than spin.</summary>
-    public const int MaxPatchAttempts = 8;
+    public const int MaxPatchAttempts = 32;
 
     public static void MapPoolAdmin(this IEndpointRouteBuilder app)
     {
