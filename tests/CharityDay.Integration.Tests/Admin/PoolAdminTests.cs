@@ -151,6 +151,23 @@ public abstract class PoolAdminTests(Deployment deployment)
     }
 
     [Fact]
+    public async Task Clearing_a_random_ratio_returns_the_pool_to_one_to_one()
+    {
+        var campaign = await _api.CreateCampaignAsync();
+        var pool = await _api.CreatePoolAsync(campaign, new() { ["budget"] = 1000L, ["randomRatioBps"] = new { min = 100, max = 200 } });
+        var cleared = await _api.Manager(HttpMethod.Patch, $"/v1/admin/pools/{pool}", "{\"randomRatioBps\":null}");
+        Assert.True(cleared.Code == 200, cleared.ToString());
+        Assert.Null(cleared.Json!["randomRatioBps"]);
+        Assert.Equal(10000, cleared.Long("ratioBps"));
+
+        var fixedAgain = await _api.Manager(HttpMethod.Patch, $"/v1/admin/pools/{pool}", "{\"ratioBps\":3000}");
+        Assert.Equal(3000, fixedAgain.Long("ratioBps"));
+        var reset = await _api.Manager(HttpMethod.Patch, $"/v1/admin/pools/{pool}", "{\"ratioBps\":null}");
+        Assert.Equal(10000, reset.Long("ratioBps"));
+        Assert.Null(reset.Json!["randomRatioBps"]);
+    }
+
+    [Fact]
     public async Task BudgetDelta_tops_up_and_cuts_but_never_below_zero()
     {
         var campaign = await _api.CreateCampaignAsync();

@@ -52,11 +52,14 @@ public abstract class HttpErrorTests(Deployment deployment)
         var midResponse = await SendAsync(HttpMethod.Post, "/v1/donations/batch", mid, key, chunked: false);
         Assert.True(midResponse.Code == 400, midResponse.ToString());
 
-        foreach (var chunked in new[] { false, true })
+        // Just over the limit, and far over the server's own 4 MiB ceiling.
+        foreach (var (size, chunked) in new[] { (BatchLimit + 1, false), (BatchLimit + 1, true), (5 * 1024 * 1024, false), (5 * 1024 * 1024, true) })
         {
-            var batch = Padded(new { donations = new[] { new { donationId = "b1", projectId = project, donorId = "u1", amount = 100 } } }, BatchLimit + 1);
+            var batch = Padded(new { donations = new[] { new { donationId = "b1", projectId = project, donorId = "u1", amount = 100 } } }, size);
             Problems.AssertProblem(await SendAsync(HttpMethod.Post, "/v1/donations/batch", batch, key, chunked), 413, "payload-too-large");
         }
+        var huge = Padded(new { name = "Huge" }, 5 * 1024 * 1024);
+        Problems.AssertProblem(await SendAsync(HttpMethod.Put, $"/v1/admin/campaigns/{campaign}", huge, Deployment.ManagerKey, chunked: false), 413, "payload-too-large");
         var view = await _api.GetProjectAsync(project);
         Assert.Equal(0, view.Long("donationCount"));
     }
