@@ -23,6 +23,7 @@ public static class ApiComposition
         services.AddSingleton<PartnerRateLimiter>();
         services.AddSingleton<AuditLog>();
         services.AddProblemDetails();
+        ApiTelemetry.Register();
         return services;
     }
 
