@@ -27,7 +27,11 @@ public sealed class CampaignTelemetryFilter(PoolGaugeRegistry registry, ILogger<
         nameof(ICampaignPlacement.SiloAddress),
     };
 
-    public async Task Invoke(IIncomingGrainCallContext context)
+    // Every grain call of the silo passes here: other grains go straight through, with no state machine.
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.Grain is ICampaignGrain campaign ? InvokeCampaignAsync(context, campaign) : context.Invoke();
+
+    private async Task InvokeCampaignAsync(IIncomingGrainCallContext context, ICampaignGrain campaign)
     {
         try
         {
@@ -35,10 +39,7 @@ public sealed class CampaignTelemetryFilter(PoolGaugeRegistry registry, ILogger<
         }
         finally
         {
-            if (context.Grain is ICampaignGrain campaign)
-            {
-                Feed(context, campaign);
-            }
+            Feed(context, campaign);
         }
     }
 
