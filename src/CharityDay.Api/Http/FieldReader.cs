@@ -37,7 +37,7 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
         var value = Text(name, required, Identifiers.MaxLength);
         if (value is not null && !Identifiers.IsValid(value))
         {
-            Error(name, "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            Error(name, ApiProblem.IdentifierRule);
             return null;
         }
         return value;

@@ -40,6 +40,25 @@ public abstract class ValidationTests(Deployment deployment)
         }
     }
 
+    [Fact]
+    public async Task Identifiers_of_up_to_128_allowed_characters_are_accepted_in_paths_and_bodies()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var longest = (string.Concat(Enumerable.Repeat("Az09._:-", 16))[..(128 - suffix.Length)] + suffix);
+        Assert.Equal(128, longest.Length);
+        var campaign = await _api.Manager(HttpMethod.Put, $"/v1/admin/campaigns/{longest}", new { name = "Long" });
+        Assert.True(campaign.Code == 201, campaign.ToString());
+        Assert.Equal(longest, campaign["campaignId"].GetValue<string>());
+        var project = await _api.Manager(HttpMethod.Put, $"/v1/admin/projects/{longest}", new { campaignId = longest, name = "Long" });
+        Assert.True(project.Code == 201, project.ToString());
+        var pool = await _api.Manager(HttpMethod.Put, $"/v1/admin/pools/{longest}", new { campaignId = longest, sponsor = "S", budget = 1, projectIds = new[] { longest } });
+        Assert.True(pool.Code == 201, pool.ToString());
+        Assert.Equal(longest, (await _api.GetProjectAsync(longest))["campaignId"].GetValue<string>());
+        Assert.Equal(longest, (await _api.GetPoolAsync(longest))["projectIds"][0]!.GetValue<string>());
+        var shortest = await _api.Manager(HttpMethod.Put, "/v1/admin/campaigns/Z", new { name = "One character" });
+        Assert.True(shortest.Code is 200 or 201, shortest.ToString());
+    }
+
     [Theory]
     [InlineData("a/b")]
     [InlineData("a/b/c")]
