@@ -75,8 +75,12 @@ public static class Charts
             var points = pool.OrderBy(p => p.AtMicros).ToList();
             var name = pool.Key.StartsWith(campaignId + "-", StringComparison.Ordinal) ? pool.Key[(campaignId.Length + 1)..] : pool.Key;
             var sponsor = s.Log.Plan.Pools.FirstOrDefault(p => p.Key == name)?.Sponsor;
-            var line = plt.Add.ScatterLine(points.Select(p => p.AtMicros / 1e6).ToArray(), points.Select(p => p.RemainingFen / 100.0).ToArray());
-            line.LegendText = sponsor is null ? name : $"{name} ({sponsor})";
+            // Share of the current budget, so a small pool and a large one read on the same scale.
+            var line = plt.Add.ScatterLine(points.Select(p => p.AtMicros / 1e6).ToArray(),
+                points.Select(p => p.BudgetFen == 0 ? 0 : 100.0 * p.RemainingFen / p.BudgetFen).ToArray());
+            var last = points[^1];
+            line.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{name} ({sponsor ?? "?"}): {last.RemainingFen / 100.0:N0} of {last.BudgetFen / 100.0:N0} yuan left");
             line.Color = palette[i++ % palette.Length];
             line.LineWidth = 2;
             line.ConnectStyle = ConnectStyle.StepHorizontal;
@@ -85,8 +89,8 @@ public static class Charts
         ManagerMarks(plt, s);
         plt.Title("Matching pools: remaining budget over the day");
         plt.XLabel("seconds since the start of the day");
-        plt.YLabel("remaining (yuan)");
-        plt.Axes.SetLimitsY(0, Math.Max(1, s.Log.PoolSamples.Select(p => p.RemainingFen / 100.0).DefaultIfEmpty(1).Max() * 1.1));
+        plt.YLabel("remaining (% of the pool's budget)");
+        plt.Axes.SetLimitsY(0, 115);
         plt.ShowLegend(Alignment.UpperRight);
         return plt;
     }
@@ -101,7 +105,6 @@ public static class Charts
             var r = rows[i];
             var bar = plt.Add.Bar(position: i, value: r.Acked);
             bar.Color = Colors.SteelBlue;
-            bar.LegendText = i == 0 ? "donations acknowledged" : "";
             var label = plt.Add.Text($"{r.RaisedFen / 100.0:N0} yuan\np50 {r.P50Ms:N1} ms · p99 {r.P99Ms:N1} ms\n{r.Retries:N0} retries · {r.Refunds:N0} refunds · {r.Unexpected:N0} failed", i, r.Acked + (maxAcked * 0.02));
             label.LabelFontSize = 11;
             label.LabelAlignment = Alignment.LowerCenter;

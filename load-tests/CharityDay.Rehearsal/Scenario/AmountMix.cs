@@ -3,7 +3,7 @@ namespace CharityDay.Rehearsal.Scenario;
 /// <summary>How a platform's donors give, in fen.</summary>
 public enum AmountProfile
 {
-    /// <summary>Most gifts 1–10 yuan, lucky numbers, a long tail up to 50,000 yuan.</summary>
+    /// <summary>Most gifts 1–10 yuan, lucky numbers, a long tail up to 10,000 yuan.</summary>
     Standard,
 
     /// <summary>A short-video platform: most gifts ≤ 1 yuan (1 fen, 1 jiao, 5 jiao, 1 yuan).</summary>
@@ -20,7 +20,7 @@ public static class AmountMix
     private static readonly (int Weight, long Fen)[] Standard =
     [
         (18, 100), (8, 200), (14, 500), (4, 666), (4, 888), (18, 1_000), (10, 0),
-        (7, 2_000), (6, 5_000), (5, 10_000), (6, -1),
+        (9, 2_000), (7, 5_000), (5, 10_000), (2, -1),
     ];
 
     private static readonly (int Weight, long Fen)[] Micro =
@@ -43,7 +43,7 @@ public static class AmountMix
                     0 when profile == AmountProfile.Micro => random.NextInt64(1, 100),
                     0 => random.NextInt64(100, 1_001),
                     -1 when profile == AmountProfile.Micro => LogUniform(random, 2_000, 200_000),
-                    -1 => LogUniform(random, 10_000, 5_000_000),
+                    -1 => LogUniform(random, 10_000, 1_000_000),
                     _ => fen,
                 };
             }
