@@ -31,7 +31,7 @@ var workers = new Option<int>("--workers") { Description = "Closed loop: concurr
 var connections = new Option<int>("--connections") { Description = "HTTP connections per API address", DefaultValueFactory = _ => 256 };
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open loop: requests in flight at most (waiting beyond it shows as latency)", DefaultValueFactory = _ => 4096 };
 var projects = new Option<int>("--projects") { Description = "Open projects in the campaign (at least 25)", DefaultValueFactory = _ => 2000 };
-var bots = new Option<int>("--bots") { Description = "Scripted donors", DefaultValueFactory = _ => 20 };
+var bots = new Option<int?>("--bots") { Description = "Scripted donors (default: scaled to the day, 2–20)" };
 var seed = new Option<int>("--seed") { Description = "Seed of the scenario: same seed, same sequence of requests", DefaultValueFactory = _ => 1 };
 var timeout = new Option<TimeSpan>("--timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => TimeSpan.FromSeconds(10), CustomParser = ParseDuration };
 var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a timed-out, 408, 429 or 5xx request (same donationId)", DefaultValueFactory = _ => 3 };
@@ -63,7 +63,7 @@ root.SetAction(async (parse, ct) =>
         problem = "--cluster needs --postgres CONNECTION-STRING";
     }
     else if (parse.GetValue(peakRate) <= 0 || parse.GetValue(projects) < 25 || parse.GetValue(workers) <= 0 || parse.GetValue(connections) <= 0
-             || parse.GetValue(maxInFlight) <= 0 || parse.GetValue(bots) < 0 || parse.GetValue(maxRetries) < 0)
+             || parse.GetValue(maxInFlight) <= 0 || parse.GetValue(bots) is < 0 || parse.GetValue(maxRetries) < 0)
     {
         problem = "--peak-rate, --workers, --connections and --max-in-flight must be positive, --projects at least 25, --bots and --max-retries not negative";
     }

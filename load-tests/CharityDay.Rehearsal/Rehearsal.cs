@@ -36,7 +36,7 @@ public static class Rehearsal
             }
 
             var targetText = (host?.Description ?? "existing deployment") + " at " + string.Join(", ", urls);
-            var plan = ScenarioPlanner.Plan(new ScenarioSettings(o.Seed, o.Duration, o.PeakRate, o.Projects, o.Bots, runId));
+            var plan = ScenarioPlanner.Plan(new ScenarioSettings(o.Seed, o.Duration, o.PeakRate, o.Projects, o.BotsOrDefault, runId));
             PrintPlan(plan, o, targetText);
 
             using var api = new Api(urls, o.Connections, o.RequestTimeout);
@@ -125,13 +125,19 @@ public static class Rehearsal
     private static void Print(Summary s, VerdictResult verdict, string targetText)
     {
         Console.WriteLine();
-        foreach (var t in Documents.Tables(s, verdict, targetText).Take(3))
+        foreach (var t in Documents.Tables(s, verdict, targetText).Take(2))
         {
             Console.WriteLine(t.Title.ToLowerInvariant());
             foreach (var row in t.Rows)
             {
-                Console.WriteLine("  " + string.Join("  ", row.Where(cell => cell.Length > 0)));
+                Console.WriteLine($"  {row[0]}: {row[1]}");
             }
+        }
+
+        Console.WriteLine("verdict");
+        foreach (var check in verdict.Checks)
+        {
+            Console.WriteLine(check.Passed ? $"  PASS  {check.Name}: {check.Actual}" : $"  FAIL  {check.Name}: expected {check.Expected}, got {check.Actual}");
         }
 
         Console.WriteLine(verdict.Passed ? "RESULT PASS" : $"RESULT FAIL ({verdict.Failed.Count()} check(s) failed)");

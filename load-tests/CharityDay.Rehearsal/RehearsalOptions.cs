@@ -20,7 +20,10 @@ public sealed record RehearsalOptions
     public int Connections { get; init; } = 256;
     public int MaxInFlight { get; init; } = 4096;
     public int Projects { get; init; } = 2000;
-    public int Bots { get; init; } = 20;
+    /// <summary>Scripted donors; null = scaled to the day (2–20, about one per 2,000 planned donations).</summary>
+    public int? Bots { get; init; }
+
+    public int BotsOrDefault => Bots ?? (int)Math.Clamp(Math.Round(PeakRate * Duration.TotalSeconds / 2_000), 2, 20);
     public int Seed { get; init; } = 1;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxRetries { get; init; } = 3;
