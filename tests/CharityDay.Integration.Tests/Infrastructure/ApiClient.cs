@@ -41,8 +41,8 @@ public sealed class ApiClient(Deployment deployment)
     /// <summary>Sends a request built by the test (raw bytes, odd headers) to the next silo.</summary>
     public async Task<ApiResponse> SendRawAsync(HttpRequestMessage request)
     {
-        using var http = deployment.Client();
-        return await ReadAsync(http, request);
+        // The deployment's clients are shared: never dispose one here.
+        return await ReadAsync(deployment.Client(), request);
     }
 
     private static async Task<ApiResponse> ReadAsync(HttpClient http, HttpRequestMessage request)
