@@ -31,12 +31,25 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
             }
             _entries[partnerId] = entry;
         }
+        return TryAcquire(entry, partnerId, donations);
+    }
+
+    private bool TryAcquire(Entry entry, string partnerId, int donations)
+    {
         if (entry.Limiter is null)
         {
             return true;
         }
-        using var lease = entry.Limiter.AttemptAcquire(Math.Min(donations, entry.Limit!.Value));
-        return lease.IsAcquired;
+        try
+        {
+            using var lease = entry.Limiter.AttemptAcquire(Math.Min(donations, entry.Limit!.Value));
+            return lease.IsAcquired;
+        }
+        catch (ObjectDisposedException) when (_entries.TryGetValue(partnerId, out var current) && current.Limiter != entry.Limiter)
+        {
+            // The limit changed while this request held the old bucket: the new bucket decides.
+            return TryAcquire(current, partnerId, donations);
+        }
     }
 
     private static TokenBucketRateLimiter NewBucket(int perSecond) => new(new TokenBucketRateLimiterOptions
