@@ -12,6 +12,7 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
 {
     private static readonly TimeSpan SettingsMaxAge = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public async ValueTask<bool> TryAcquireAsync(string partnerId, int donations)
     {
@@ -20,16 +21,21 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
         {
             var settings = await grains.GetGrain<IPartnerGrain>(partnerId).Get();
             var limit = settings?.RateLimitPerSecond;
-            if (entry is null || entry.Limit != limit)
+            // Requests that all found no fresh entry must end up sharing one bucket: each with a
+            // bucket of its own, a partner's first burst on a silo would not be limited at all.
+            lock (_gate)
             {
-                entry?.Limiter?.Dispose();
-                entry = new Entry(limit, now, limit is { } perSecond ? NewBucket(perSecond) : null);
+                if (_entries.TryGetValue(partnerId, out var current) && current.Limit == limit)
+                {
+                    entry = current with { ReadAt = now };
+                }
+                else
+                {
+                    current?.Limiter?.Dispose();
+                    entry = new Entry(limit, now, limit is { } perSecond ? NewBucket(perSecond) : null);
+                }
+                _entries[partnerId] = entry;
             }
-            else
-            {
-                entry = entry with { ReadAt = now };
-            }
-            _entries[partnerId] = entry;
         }
         return TryAcquire(entry, partnerId, donations);
     }
