@@ -36,8 +36,13 @@ public interface IPoolGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave] Task<PoolSettings?> Get();
     [Alias("Put")] Task<Change<PoolSettings>> Put(PoolSettings settings);
 
-    /// <summary>Applies a merged patch; the budget delta is added to the budget as stored now, so concurrent top-ups add up.</summary>
-    [Alias("Patch")] Task<PoolPatchOutcome> Patch(PoolSettings merged, long budgetDeltaFen);
+    /// <summary>
+    /// Applies a patch the caller merged onto <paramref name="expected"/>. When the pool changed since
+    /// (another patch won the race) nothing is applied and the outcome is stale, so the caller merges
+    /// again instead of silently undoing the other change. The budget delta is added to the budget as
+    /// stored now, so concurrent top-ups add up.
+    /// </summary>
+    [Alias("Patch")] Task<PoolPatchOutcome> Patch(PoolSettings expected, PoolSettings merged, long budgetDeltaFen);
 }
 
 [Alias("cd.IPartnerGrain")]
@@ -64,7 +69,7 @@ public interface IKeyDirectoryGrain : IGrainWithIntegerKey
 }
 
 [GenerateSerializer, Immutable, Alias("cd.PoolPatchOutcome")]
-public sealed record PoolPatchOutcome(Change<PoolSettings>? Change, string? Error);
+public sealed record PoolPatchOutcome(Change<PoolSettings>? Change, string? Error, bool Stale = false);
 
 /// <summary>Reads a partner's donation from the ledger and routes its refund to its campaign.</summary>
 [Alias("cd.IDonationLookupGrain")]

@@ -21,6 +21,8 @@ public static class AccessAdminEndpoints
         app.MapPost("/v1/admin/keys", CreateKey);
         app.MapDelete("/v1/admin/keys/{keyId}", RevokeKey);
         app.MapGet("/v1/admin/audit", GetAudit);
+        app.MapBadIdFallback("/v1/admin/partners", "partnerId", ["PUT"], AdminGuard.ManagerOrViewer);
+        app.MapBadIdFallback("/v1/admin/keys", "keyId", ["DELETE"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<(Caller? Caller, IResult? Problem)> RequireGlobalManagerAsync(HttpContext context)
@@ -44,7 +46,7 @@ public static class AccessAdminEndpoints
         }
         if (!Identifiers.IsValid(partnerId))
         {
-            return ApiProblem.Invalid("partnerId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("partnerId");
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -131,7 +133,16 @@ public static class AccessAdminEndpoints
         {
             return denied;
         }
-        var change = Identifiers.IsValid(keyId) ? await grains.GetGrain<IApiKeyGrain>(keyId).Revoke() : null;
+        if (!Identifiers.IsValid(keyId))
+        {
+            return ApiProblem.InvalidId("keyId");
+        }
+        if (keyId == ApiKeySecrets.BootstrapKeyId)
+        {
+            return ApiProblem.NotAllowed("configured-key", "The bootstrap key is configuration, not data.", "keyId",
+                "remove CharityDay:BootstrapManagerKey from the configuration to retire the bootstrap key");
+        }
+        var change = await grains.GetGrain<IApiKeyGrain>(keyId).Revoke();
         if (change is null)
         {
             return ApiProblem.NotFound("keyId", $"key {keyId} does not exist");
@@ -156,7 +167,7 @@ public static class AccessAdminEndpoints
         {
             if (!Identifiers.IsValid(campaignId))
             {
-                return ApiProblem.Invalid("campaignId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+                return ApiProblem.InvalidId("campaignId");
             }
             if (!caller!.CanRead(campaignId))
             {

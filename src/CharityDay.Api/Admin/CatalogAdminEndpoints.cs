@@ -19,6 +19,8 @@ public static class CatalogAdminEndpoints
         app.MapGet("/v1/admin/campaigns/{campaignId}", GetCampaign);
         app.MapPut("/v1/admin/projects/{projectId}", PutProject);
         app.MapGet("/v1/admin/projects/{projectId}", GetProject);
+        app.MapBadIdFallback("/v1/admin/campaigns", "campaignId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
+        app.MapBadIdFallback("/v1/admin/projects", "projectId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<IResult> PutCampaign(HttpContext context, string campaignId, IGrainFactory grains, AuditLog audit)
@@ -30,7 +32,7 @@ public static class CatalogAdminEndpoints
         }
         if (!Identifiers.IsValid(campaignId))
         {
-            return ApiProblem.Invalid("campaignId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("campaignId");
         }
         if (!caller!.CanManage(campaignId))
         {
@@ -71,6 +73,10 @@ public static class CatalogAdminEndpoints
         {
             return denied;
         }
+        if (!Identifiers.IsValid(campaignId))
+        {
+            return ApiProblem.InvalidId("campaignId");
+        }
         if (!caller!.CanRead(campaignId))
         {
             return Guard.OutOfScope(campaignId);
@@ -88,7 +94,7 @@ public static class CatalogAdminEndpoints
         }
         if (!Identifiers.IsValid(projectId))
         {
-            return ApiProblem.Invalid("projectId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("projectId");
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -126,6 +132,11 @@ public static class CatalogAdminEndpoints
         var existing = await project.Get();
         if (existing is not null && existing.CampaignId != campaignId)
         {
+            if (!caller.CanManage(existing.CampaignId))
+            {
+                // A key scoped elsewhere learns nothing about the other campaign's project.
+                return Guard.OutOfScope(existing.CampaignId);
+            }
             return ApiProblem.Conflict("campaignId", $"project {projectId} belongs to campaign {existing.CampaignId}; a project cannot change campaign");
         }
         if (parentProjectId is not null && await CheckParentAsync(grains, projectId, campaignId!, parentProjectId) is { } parentProblem)
@@ -168,6 +179,10 @@ public static class CatalogAdminEndpoints
         if (denied is not null)
         {
             return denied;
+        }
+        if (!Identifiers.IsValid(projectId))
+        {
+            return ApiProblem.InvalidId("projectId");
         }
         var project = await grains.GetGrain<IProjectGrain>(projectId).Get();
         if (project is null)

@@ -11,12 +11,16 @@ namespace CharityDay.Api.Admin;
 /// <summary>Matching pools: create or replace, change live, read with usage, claw back a donor.</summary>
 public static class PoolAdminEndpoints
 {
+    /// <summary>A patch that keeps losing the race to other patches gives up rather than spin.</summary>
+    public const int MaxPatchAttempts = 32;
+
     public static void MapPoolAdmin(this IEndpointRouteBuilder app)
     {
         app.MapPut("/v1/admin/pools/{poolId}", Put);
         app.MapPatch("/v1/admin/pools/{poolId}", Patch);
         app.MapGet("/v1/admin/pools/{poolId}", Get);
         app.MapPost("/v1/admin/pools/{poolId}/clawback", Clawback);
+        app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
     private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
@@ -28,7 +32,7 @@ public static class PoolAdminEndpoints
         }
         if (!Identifiers.IsValid(poolId))
         {
-            return ApiProblem.Invalid("poolId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("poolId");
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -53,9 +57,12 @@ public static class PoolAdminEndpoints
         var existing = await pool.Get();
         if (existing is not null && existing.CampaignId != settings.CampaignId)
         {
-            return ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {existing.CampaignId}; a pool cannot change campaign");
+            // A key scoped elsewhere learns nothing about the other campaign's pool.
+            return caller.CanManage(existing.CampaignId)
+                ? ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {existing.CampaignId}; a pool cannot change campaign")
+                : Guard.OutOfScope(existing.CampaignId);
         }
-        if (await CheckProjectsAsync(grains, settings) is { } projectProblem)
+        if (await PoolProjects.CheckAsync(grains, settings) is { } projectProblem)
         {
             return projectProblem;
         }
@@ -73,8 +80,12 @@ public static class PoolAdminEndpoints
         {
             return denied;
         }
+        if (!Identifiers.IsValid(poolId))
+        {
+            return ApiProblem.InvalidId("poolId");
+        }
         var pool = grains.GetGrain<IPoolGrain>(poolId);
-        var current = Identifiers.IsValid(poolId) ? await pool.Get() : null;
+        var current = await pool.Get();
         if (current is null)
         {
             return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
@@ -88,25 +99,39 @@ public static class PoolAdminEndpoints
         {
             return malformed;
         }
-        var f = new FieldReader(body);
-        var budgetDelta = f.Long("budgetDelta", required: false, -Money.MaxBudgetFen, Money.MaxBudgetFen) ?? 0;
-        var merged = PoolInput.Read(f, poolId, current);
-        if (merged is null)
+        if (body.TryGetProperty("campaignId", out var moveTo) && moveTo.ValueKind == System.Text.Json.JsonValueKind.String
+            && Identifiers.IsValid(moveTo.GetString()) && moveTo.GetString() != current.CampaignId)
         {
-            return ApiProblem.Invalid(f.Errors);
+            return ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {current.CampaignId}; a pool cannot change campaign");
         }
-        if (await CheckProjectsAsync(grains, merged) is { } projectProblem)
+        for (var attempt = 0; attempt < MaxPatchAttempts; attempt++)
         {
-            return projectProblem;
+            var f = new FieldReader(body);
+            var budgetDelta = f.Long("budgetDelta", required: false, -Money.MaxBudgetFen, Money.MaxBudgetFen) ?? 0;
+            var merged = PoolInput.Read(f, poolId, current);
+            if (merged is null)
+            {
+                return ApiProblem.Invalid(f.Errors);
+            }
+            if (await PoolProjects.CheckAsync(grains, merged) is { } projectProblem)
+            {
+                return projectProblem;
+            }
+            var outcome = await pool.Patch(current, merged, budgetDelta);
+            if (outcome.Stale)
+            {
+                current = await pool.Get() ?? current;
+                continue;
+            }
+            if (outcome.Change is not { } change)
+            {
+                return ApiProblem.Invalid(f.Has("budgetDelta") ? "budgetDelta" : "budget", outcome.Error ?? "the change was refused");
+            }
+            await audit.RecordAsync(caller, "pool.patch", "pool", poolId, current.CampaignId, AdminJson.Pool(change.Before!), AdminJson.Pool(change.After));
+            var usage = await grains.GetGrain<ICampaignGrain>(current.CampaignId).GetPoolUsage(poolId);
+            return TypedResults.Ok(AdminJson.PoolWithUsage(change.After, usage));
         }
-        var outcome = await pool.Patch(merged, budgetDelta);
-        if (outcome.Change is not { } change)
-        {
-            return ApiProblem.Invalid("budgetDelta", outcome.Error ?? "the change was refused");
-        }
-        await audit.RecordAsync(caller, "pool.patch", "pool", poolId, current.CampaignId, AdminJson.Pool(change.Before!), AdminJson.Pool(change.After));
-        var usage = await grains.GetGrain<ICampaignGrain>(current.CampaignId).GetPoolUsage(poolId);
-        return TypedResults.Ok(AdminJson.PoolWithUsage(change.After, usage));
+        return ApiProblem.Unavailable($"pool {poolId} is being changed by others; retry the patch");
     }
 
     private static async Task<IResult> Get(HttpContext context, string poolId, IGrainFactory grains)
@@ -116,7 +141,11 @@ public static class PoolAdminEndpoints
         {
             return denied;
         }
-        var pool = Identifiers.IsValid(poolId) ? await grains.GetGrain<IPoolGrain>(poolId).Get() : null;
+        if (!Identifiers.IsValid(poolId))
+        {
+            return ApiProblem.InvalidId("poolId");
+        }
+        var pool = await grains.GetGrain<IPoolGrain>(poolId).Get();
         if (pool is null)
         {
             return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
@@ -136,7 +165,11 @@ public static class PoolAdminEndpoints
         {
             return denied;
         }
-        var pool = Identifiers.IsValid(poolId) ? await grains.GetGrain<IPoolGrain>(poolId).Get() : null;
+        if (!Identifiers.IsValid(poolId))
+        {
+            return ApiProblem.InvalidId("poolId");
+        }
+        var pool = await grains.GetGrain<IPoolGrain>(poolId).Get();
         if (pool is null)
         {
             return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
@@ -157,31 +190,15 @@ public static class PoolAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        var outcome = await grains.GetGrain<ICampaignGrain>(pool.CampaignId).Clawback(poolId, donorId!, reason!, caller.KeyId);
+        var campaign = grains.GetGrain<ICampaignGrain>(pool.CampaignId);
+        var usageBefore = await campaign.GetPoolUsage(poolId);
+        var outcome = await campaign.Clawback(poolId, donorId!, reason!, caller.KeyId);
+        var usageAfter = await campaign.GetPoolUsage(poolId);
         var result = new { poolId, donorId, reason, matchesReversed = outcome.MatchesReversed, amountReturned = outcome.AmountReturnedFen };
-        await audit.RecordAsync(caller, "pool.clawback", "pool", poolId, pool.CampaignId, null, result);
+        // Before and after are the pool's usage around the clawback, so the log shows the money that came back.
+        await audit.RecordAsync(caller, "pool.clawback", "pool", poolId, pool.CampaignId,
+            new { poolId, donorId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
+            new { poolId, donorId, reason, matchesReversed = outcome.MatchesReversed, amountReturned = outcome.AmountReturnedFen, matched = usageAfter.MatchedFen, remaining = usageAfter.RemainingFen });
         return TypedResults.Ok(result);
-    }
-
-    /// <summary>A pool's scope names projects of its own campaign only.</summary>
-    private static async Task<IResult?> CheckProjectsAsync(IGrainFactory grains, PoolSettings settings)
-    {
-        if (settings.ProjectIds is null)
-        {
-            return null;
-        }
-        var projects = await Task.WhenAll(settings.ProjectIds.Select(id => grains.GetGrain<IProjectGrain>(id).Get()));
-        for (var i = 0; i < projects.Length; i++)
-        {
-            if (projects[i] is null)
-            {
-                return ApiProblem.NotFound($"projectIds[{i}]", $"project {settings.ProjectIds[i]} does not exist");
-            }
-            if (projects[i]!.CampaignId != settings.CampaignId)
-            {
-                return ApiProblem.Invalid($"projectIds[{i}]", $"project {settings.ProjectIds[i]} belongs to another campaign");
-            }
-        }
-        return null;
     }
 }

@@ -68,15 +68,23 @@ public static partial class PoolInput
             random = ReadRange(f);
             ratio = null;
         }
-        else if (!patch || (ratio is null && random is null))
+        else
         {
-            ratio = DefaultRatioBps;
-            random = null;
+            // An explicit null clears a random ratio like any other setting; a pool left with no
+            // ratio at all matches 1:1, as a new pool does.
+            if (f.IsExplicitNull("randomRatioBps"))
+            {
+                random = null;
+            }
+            if (!patch || f.IsExplicitNull("ratioBps") || (ratio is null && random is null))
+            {
+                ratio = random is null ? DefaultRatioBps : null;
+            }
         }
 
         var dailyOpensAt = Optional(f, "dailyOpensAt", current?.DailyOpensAt, () =>
         {
-            var text = f.Text("dailyOpensAt", required: false, maxLength: 5);
+            var text = f.Text("dailyOpensAt", required: false, maxLength: 64);
             if (text is not null && !TimeOfDay().IsMatch(text))
             {
                 f.Error("dailyOpensAt", "must be a local time of day as HH:mm, e.g. 10:00");

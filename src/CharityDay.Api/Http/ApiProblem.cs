@@ -19,11 +19,18 @@ public static class ApiProblem
 
     public static IResult Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
+    public const string IdentifierRule = "must be 1–128 characters of A-Z a-z 0-9 . _ : -";
+
+    /// <summary>A malformed identifier in the path or query is a 400, never a 404: the client sent bad input.</summary>
+    public static IResult InvalidId(string field) => Invalid(field, IdentifierRule);
+
     public static IResult MalformedJson(string detail) =>
         Create(StatusCodes.Status400BadRequest, "malformed-json", "The request body is not valid JSON.", detail, [new FieldError("body", detail)]);
 
+    /// <summary>RFC 9110 §15.5.2: a 401 names the scheme the client should use.</summary>
     public static IResult Unauthorized(string detail) =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Missing or invalid API key.", detail);
+        new WithHeader(Create(StatusCodes.Status401Unauthorized, "unauthorized", "Missing or invalid API key.", detail),
+            "WWW-Authenticate", "Bearer realm=\"charityday\"");
 
     public static IResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, "forbidden", "The API key may not do this.", detail);
@@ -31,8 +38,9 @@ public static class ApiProblem
     public static IResult NotFound(string field, string detail) =>
         Create(StatusCodes.Status404NotFound, "not-found", "Not found.", detail, [new FieldError(field, detail)]);
 
+    /// <summary>The request contradicts what exists (e.g. moving a project to another campaign).</summary>
     public static IResult Conflict(string field, string detail) =>
-        Create(StatusCodes.Status409Conflict, "idempotency-conflict", "Conflict with an existing resource.", detail, [new FieldError(field, detail)]);
+        Create(StatusCodes.Status409Conflict, "conflict", "Conflict with an existing resource.", detail, [new FieldError(field, detail)]);
 
     public static IResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"the limit is {limit} bytes",
@@ -53,6 +61,7 @@ public static class ApiProblem
     public static ProblemDetails Details(int status, string type, string title, string? detail, IReadOnlyList<FieldError>? errors = null)
     {
         var problem = new ProblemDetails { Status = status, Type = TypeBase + type, Title = title, Detail = detail };
+        ApiTelemetry.Problems.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("type", type));
         if (errors is { Count: > 0 })
         {
             problem.Extensions["field"] = errors[0].Field;
@@ -67,14 +76,16 @@ public static class ApiProblem
     {
         var problem = Details(status, type, title, detail, errors);
         var result = TypedResults.Problem(problem);
-        return retryAfterSeconds is { } seconds ? new WithRetryAfter(result, seconds) : result;
+        return retryAfterSeconds is { } seconds
+            ? new WithHeader(result, "Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : result;
     }
 
-    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers[name] = value;
             return inner.ExecuteAsync(httpContext);
         }
     }

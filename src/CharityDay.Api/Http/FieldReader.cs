@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CharityDay.Domain;
 
 namespace CharityDay.Api.Http;
@@ -8,8 +9,13 @@ namespace CharityDay.Api.Http;
 /// Reads and validates the fields of one JSON object, collecting every offending field, so a
 /// client learns all that is wrong with a request at once. Absent and null are both "not given".
 /// </summary>
-public sealed class FieldReader(JsonElement obj, string prefix = "")
+public sealed partial class FieldReader(JsonElement obj, string prefix = "")
 {
+    // ISO 8601 / RFC 3339 date and time; without an offset the instant is taken as UTC. The shape
+    // is checked first because DateTimeOffset.TryParse also takes "01/02/2026" or a bare date.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoInstant();
+
     private readonly List<FieldError> _errors = [];
 
     public IReadOnlyList<FieldError> Errors => _errors;
@@ -107,6 +113,7 @@ public sealed class FieldReader(JsonElement obj, string prefix = "")
             return null;
         }
         if (value.ValueKind != JsonValueKind.String
+            || !IsoInstant().IsMatch(value.GetString()!)
             || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
         {
             Error(name, "must be an ISO 8601 date-time, e.g. 2026-09-09T10:00:00+08:00");

@@ -18,13 +18,15 @@ public static class PublicEndpoints
         app.MapGet("/v1/projects/{projectId}", GetProject);
         app.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
         app.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
+        app.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
+        app.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
     }
 
     private static async Task<IResult> GetProject(string projectId, IGrainFactory grains)
     {
         if (!Identifiers.IsValid(projectId))
         {
-            return ApiProblem.Invalid("projectId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("projectId");
         }
         var project = await grains.GetGrain<IProjectGrain>(projectId).Get();
         if (project is null)
@@ -53,7 +55,7 @@ public static class PublicEndpoints
     {
         if (!Identifiers.IsValid(campaignId))
         {
-            return ApiProblem.Invalid("campaignId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("campaignId");
         }
         var view = await grains.GetGrain<ICampaignGrain>(campaignId).GetView();
         if (view is null)
@@ -79,7 +81,7 @@ public static class PublicEndpoints
     {
         if (!Identifiers.IsValid(campaignId))
         {
-            return ApiProblem.Invalid("campaignId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+            return ApiProblem.InvalidId("campaignId");
         }
         var top = DefaultTop;
         if (request.Query.TryGetValue("top", out var topText)

@@ -45,6 +45,8 @@ public sealed partial class CampaignGrain
     {
         try
         {
+            // Let the Donate calls already waiting in the mailbox join this batch.
+            await Task.Yield();
             while (_pending.Count > 0)
             {
                 await _writeLock.WaitAsync();
@@ -194,7 +196,7 @@ public sealed partial class CampaignGrain
         {
             await OffTurn(async () =>
             {
-                await ledger.AppendAsync(accepted);
+                await ledger.AppendAsync(accepted, _fence);
                 return true;
             });
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -203,6 +205,13 @@ public sealed partial class CampaignGrain
             CharityDayTelemetry.CommitBatchSize.Record(accepted.Count, campaignTag);
             CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "committed"));
             return true;
+        }
+        catch (FencedOutException)
+        {
+            CharityDayTelemetry.Commits.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("result", "fenced"));
+            OnFencedOut();
+            Fail(waitingForCommit.Select(w => w.Pending), "the campaign moved to another silo; retry");
+            return false;
         }
         catch (DuplicateDonationException)
         {

@@ -28,6 +28,7 @@ public sealed partial class CampaignGrain(
     private readonly RecentDonations _recent = new(CampaignLimits.RecentDonationsCached);
     private MatchingBook _book = new(TimeZoneInfo.Utc);
     private bool _bookStale;
+    private WriterFence? _fence;
 
     private string CampaignId => this.GetPrimaryKeyString();
 
@@ -47,6 +48,9 @@ public sealed partial class CampaignGrain(
         {
             _pools[pool.PoolId] = pool;
         }
+        // Claim before rebuilding: whatever an older activation committed is then in the
+        // rebuild, and whatever it tries after the claim is refused.
+        _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync(cancellationToken);
     }
 
@@ -60,6 +64,7 @@ public sealed partial class CampaignGrain(
             var before = state.State.Settings;
             state.State.Settings = settings;
             await state.WriteStateAsync();
+            _fence ??= await ledger.ClaimWriterAsync(CampaignId);
             if (before?.TimeZone != settings.TimeZone)
             {
                 _bookStale = true;
@@ -119,7 +124,7 @@ public sealed partial class CampaignGrain(
         try
         {
             await EnsureBookFreshAsync();
-            var reversed = await ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, keyId, Now());
+            var reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, keyId, Now(), _fence));
             foreach (var match in reversed)
             {
                 _book.Reverse(new MatchRecord(match.PoolId, match.ProjectId, new DonorKey(match.PartnerId, match.DonorId), match.LocalDay, match.AmountFen));
@@ -154,7 +159,7 @@ public sealed partial class CampaignGrain(
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, donation.ToView());
             }
             var at = Now();
-            if (!await ledger.RefundAsync(key, at))
+            if (!await Fenced(() => ledger.RefundAsync(key, at, _fence)))
             {
                 var current = await ledger.GetAsync(key);
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, current?.ToView());
@@ -180,6 +185,27 @@ public sealed partial class CampaignGrain(
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>A write refused by the fence means another activation owns the campaign now: step aside.</summary>
+    private async Task<T> Fenced<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (FencedOutException)
+        {
+            OnFencedOut();
+            throw;
+        }
+    }
+
+    private void OnFencedOut()
+    {
+        logger.LogWarning("Campaign {CampaignId}: a newer activation owns the ledger; this one deactivates", CampaignId);
+        _bookStale = true;
+        DeactivateOnIdle();
     }
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());

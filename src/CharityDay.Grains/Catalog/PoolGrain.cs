@@ -19,17 +19,23 @@ public sealed class PoolGrain(
         return new Change<PoolSettings>(before, settings);
     }
 
-    public async Task<PoolPatchOutcome> Patch(PoolSettings merged, long budgetDeltaFen)
+    public async Task<PoolPatchOutcome> Patch(PoolSettings expected, PoolSettings merged, long budgetDeltaFen)
     {
         var before = state.State.Settings;
         if (before is null)
         {
             return new PoolPatchOutcome(null, "pool does not exist");
         }
-        var budget = before.BudgetFen + budgetDeltaFen;
+        // Two managers patching different fields at once (one pauses, one tops up) must both win:
+        // applying a merge made from an older read would quietly undo the other's change.
+        if (!Same(before, expected))
+        {
+            return new PoolPatchOutcome(null, null, Stale: true);
+        }
+        var budget = merged.BudgetFen + budgetDeltaFen;
         if (budget < 0 || budget > Money.MaxBudgetFen)
         {
-            return new PoolPatchOutcome(null, $"budget {before.BudgetFen} + budgetDelta {budgetDeltaFen} must stay within 0..{Money.MaxBudgetFen}");
+            return new PoolPatchOutcome(null, $"budget {merged.BudgetFen} + budgetDelta {budgetDeltaFen} must stay within 0..{Money.MaxBudgetFen}");
         }
         var after = merged with { BudgetFen = budget };
         await Save(after);
@@ -42,4 +48,11 @@ public sealed class PoolGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ICampaignGrain>(settings.CampaignId).UpsertPool(settings);
     }
+
+    /// <summary>Record equality compares the project list by reference; a copy from the wire is another list.</summary>
+    private static bool Same(PoolSettings a, PoolSettings b) =>
+        a with { ProjectIds = null } == b with { ProjectIds = null }
+        && (a.ProjectIds is null
+            ? b.ProjectIds is null
+            : b.ProjectIds is not null && a.ProjectIds.SequenceEqual(b.ProjectIds, StringComparer.Ordinal));
 }

@@ -24,7 +24,43 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     protected virtual string AuditIdColumnDefault => "";
 
-    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, CancellationToken ct = default)
+    public async Task<WriterFence> ClaimWriterAsync(string campaignId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(connection, ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText =
+            "INSERT INTO campaign_writers (campaign_id, epoch) VALUES (@c, 1) " +
+            "ON CONFLICT (campaign_id) DO UPDATE SET epoch = campaign_writers.epoch + 1 RETURNING epoch";
+        AddParameter(command, "@c", campaignId);
+        var epoch = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await tx.CommitAsync(ct);
+        return new WriterFence(campaignId, epoch);
+    }
+
+    /// <summary>
+    /// Inside a write transaction: proves the fence is current and, on PostgreSQL, locks the row so
+    /// a newer claim waits for this transaction and the older writer's next one fails.
+    /// </summary>
+    private static async Task CheckFenceAsync(DbConnection connection, DbTransaction tx, WriterFence? fence, CancellationToken ct)
+    {
+        if (fence is null)
+        {
+            return;
+        }
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "UPDATE campaign_writers SET epoch = epoch WHERE campaign_id = @c AND epoch = @e";
+        AddParameter(command, "@c", fence.CampaignId);
+        AddParameter(command, "@e", fence.Epoch);
+        if (await command.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new FencedOutException(fence.CampaignId, fence.Epoch);
+        }
+    }
+
+    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, CancellationToken ct = default)
     {
         if (donations.Count == 0)
         {
@@ -34,6 +70,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         await using var tx = await BeginWriteAsync(connection, ct);
         try
         {
+            await CheckFenceAsync(connection, tx, fence, ct);
             foreach (var chunk in donations.Chunk(RowsPerInsert))
             {
                 await InsertDonationsAsync(connection, tx, chunk, ct);
@@ -175,10 +212,11 @@ public abstract class SqlLedgerStore : ILedgerStore
         return donations;
     }
 
-    public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
+        await CheckFenceAsync(connection, tx, fence, ct);
         var atMs = at.ToUnixTimeMilliseconds();
         int changed;
         await using (var command = connection.CreateCommand())
@@ -204,10 +242,11 @@ public abstract class SqlLedgerStore : ILedgerStore
         return changed > 0;
     }
 
-    public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
+        await CheckFenceAsync(connection, tx, fence, ct);
         var atMs = at.ToUnixTimeMilliseconds();
         var reversed = new List<ReversedMatch>();
         await using (var command = connection.CreateCommand())

@@ -35,6 +35,18 @@ public sealed class ApiClient(Deployment deployment)
             var json = body as string ?? JsonSerializer.Serialize(body);
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
+        return await ReadAsync(http, request);
+    }
+
+    /// <summary>Sends a request built by the test (raw bytes, odd headers) to the next silo.</summary>
+    public async Task<ApiResponse> SendRawAsync(HttpRequestMessage request)
+    {
+        using var http = deployment.Client();
+        return await ReadAsync(http, request);
+    }
+
+    private static async Task<ApiResponse> ReadAsync(HttpClient http, HttpRequestMessage request)
+    {
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         JsonNode? node = null;

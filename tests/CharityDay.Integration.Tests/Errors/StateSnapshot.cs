@@ -1,0 +1,47 @@
+using CharityDay.Integration.Tests.Infrastructure;
+
+namespace CharityDay.Integration.Tests.Errors;
+
+/// <summary>
+/// What a rejected request must leave as it was (SPEC §3 invariant 5): the public and admin views
+/// it could touch and the audit log. Errors are reduced to status and type (their traceId differs).
+/// </summary>
+public static class StateSnapshot
+{
+    public static async Task<string> TakeAsync(ApiClient api, string? campaignId, params string[] adminPaths)
+    {
+        var parts = new List<string>();
+        if (campaignId is not null)
+        {
+            parts.Add("campaign: " + Describe(await api.GetCampaignAsync(campaignId)));
+            parts.Add("audit: " + Describe(await api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={campaignId}")));
+        }
+        foreach (var path in adminPaths)
+        {
+            parts.Add($"{path}: {Describe(await api.Manager(HttpMethod.Get, path))}");
+        }
+        parts.Add("last audit id: " + await LastAuditIdAsync(api));
+        return string.Join('\n', parts);
+    }
+
+    /// <summary>Takes a snapshot, runs the rejected request, and checks nothing moved.</summary>
+    public static async Task<ApiResponse> AssertUnchangedAsync(ApiClient api, string? campaignId, string[] adminPaths, Func<Task<ApiResponse>> rejected)
+    {
+        var before = await TakeAsync(api, campaignId, adminPaths);
+        var response = await rejected();
+        var after = await TakeAsync(api, campaignId, adminPaths);
+        Assert.True(before == after, $"a rejected request ({response.Code}) changed state:\n--- before\n{before}\n--- after\n{after}");
+        return response;
+    }
+
+    public static async Task<long> LastAuditIdAsync(ApiClient api)
+    {
+        var audit = await api.Manager(HttpMethod.Get, "/v1/admin/audit");
+        ApiClient.Ensure(audit, 200);
+        var entries = audit.Json!.AsArray();
+        return entries.Count == 0 ? 0 : entries[^1]!["id"]!.GetValue<long>();
+    }
+
+    private static string Describe(ApiResponse response) =>
+        response.Code is >= 200 and < 300 ? $"{response.Code} {response.Body}" : $"{response.Code} {response.Json?["type"]}";
+}
