@@ -57,6 +57,8 @@ svc_ensure_packages() {
   local -a need=()
   [[ -n "$(svc_pg_bindir)" ]] || need+=(postgresql)
   { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
+  # promtool (Debian's prometheus package) validates and unit-tests the alert rules in ops/.
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   ((${#need[@]})) || return 0
 
   local -a sudo=()
@@ -101,6 +103,11 @@ svc_ensure_packages() {
         if [[ -s /run/redis/redis-server.pid ]] && [[ -x /etc/init.d/redis-server ]]; then
           svc_log "stopping system redis-server started by the package install"
           "${sudo[@]}" /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+        fi ;;
+      prometheus)
+        if [[ -x /etc/init.d/prometheus ]] && pgrep -x prometheus >/dev/null 2>&1; then
+          svc_log "stopping system prometheus started by the package install"
+          "${sudo[@]}" /etc/init.d/prometheus stop >/dev/null 2>&1 || true
         fi ;;
     esac
   done

@@ -1,4 +1,5 @@
 using CharityDay.Api;
+using CharityDay.Grains.Telemetry;
 using CharityDay.Host;
 using CharityDay.ServiceDefaults;
 
@@ -35,7 +36,11 @@ builder.Services.AddCharityDayApi(builder.Configuration);
 builder.Services.AddHealthChecks()
     .AddCheck<ReadinessCheck>("storage-and-cluster", tags: [ServiceDefaults.ReadyTag])
     .AddCheck<StartupCheck>("silo-started", tags: [ServiceDefaults.StartupTag]);
-builder.UseOrleans(silo => StorageProfile.ConfigureSilo(silo, options, builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    StorageProfile.ConfigureSilo(silo, options, builder.Configuration);
+    silo.AddCharityDayGrainTelemetry();
+});
 
 var app = builder.Build();
 app.MapCharityDayDefaults();

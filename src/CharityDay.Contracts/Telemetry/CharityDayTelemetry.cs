@@ -46,4 +46,14 @@ public static class CharityDayTelemetry
 
     public static readonly Counter<long> Shed = Meter.CreateCounter<long>(
         "charityday.load_shed", "{request}", "Requests refused with 429 because a bounded queue was full.");
+
+    // The pool gauges are observable: their callbacks live with the silo that hosts the campaign
+    // (CharityDay.Grains.Telemetry.PoolGaugeRegistry). Their names are here so this file stays the
+    // one catalogue of CharityDay instruments. Tags: campaign, pool. Unit: fen.
+
+    public const string PoolBudget = "charityday.pool.budget";
+    public const string PoolMatched = "charityday.pool.matched";
+    public const string PoolRemaining = "charityday.pool.remaining";
+    public const string PoolMatchedToday = "charityday.pool.matched_today";
+    public const string FenUnit = "fen";
 }

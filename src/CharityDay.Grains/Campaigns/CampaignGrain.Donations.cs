@@ -45,6 +45,8 @@ public sealed partial class CampaignGrain
     {
         try
         {
+            // The loop outlives the call that started it: its commits are not that request's children.
+            Activity.Current = null;
             // Let the Donate calls already waiting in the mailbox join this batch.
             await Task.Yield();
             while (_pending.Count > 0)
@@ -91,7 +93,7 @@ public sealed partial class CampaignGrain
 
     private async Task CommitBatchAsync(List<PendingDonation> batch)
     {
-        using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal, parentContext: default,
+        using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal, parentContext: batch.Select(p => p.Caller).FirstOrDefault(c => c != default),
             links: batch.Where(p => p.Caller != default).Take(64).Select(p => new ActivityLink(p.Caller)));
         activity?.SetTag("charityday.campaign", CampaignId);
         activity?.SetTag("charityday.batch_size", batch.Count);
