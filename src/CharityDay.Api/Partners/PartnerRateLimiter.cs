@@ -12,6 +12,7 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
 {
     private static readonly TimeSpan SettingsMaxAge = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public async ValueTask<bool> TryAcquireAsync(string partnerId, int donations)
     {
@@ -20,23 +21,41 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
         {
             var settings = await grains.GetGrain<IPartnerGrain>(partnerId).Get();
             var limit = settings?.RateLimitPerSecond;
-            if (entry is null || entry.Limit != limit)
+            // Requests that all found no fresh entry must end up sharing one bucket: each with a
+            // bucket of its own, a partner's first burst on a silo would not be limited at all.
+            lock (_gate)
             {
-                entry?.Limiter?.Dispose();
-                entry = new Entry(limit, now, limit is { } perSecond ? NewBucket(perSecond) : null);
+                if (_entries.TryGetValue(partnerId, out var current) && current.Limit == limit)
+                {
+                    entry = current with { ReadAt = now };
+                }
+                else
+                {
+                    current?.Limiter?.Dispose();
+                    entry = new Entry(limit, now, limit is { } perSecond ? NewBucket(perSecond) : null);
+                }
+                _entries[partnerId] = entry;
             }
-            else
-            {
-                entry = entry with { ReadAt = now };
-            }
-            _entries[partnerId] = entry;
         }
+        return TryAcquire(entry, partnerId, donations);
+    }
+
+    private bool TryAcquire(Entry entry, string partnerId, int donations)
+    {
         if (entry.Limiter is null)
         {
             return true;
         }
-        using var lease = entry.Limiter.AttemptAcquire(Math.Min(donations, entry.Limit!.Value));
-        return lease.IsAcquired;
+        try
+        {
+            using var lease = entry.Limiter.AttemptAcquire(Math.Min(donations, entry.Limit!.Value));
+            return lease.IsAcquired;
+        }
+        catch (ObjectDisposedException) when (_entries.TryGetValue(partnerId, out var current) && current.Limiter != entry.Limiter)
+        {
+            // The limit changed while this request held the old bucket: the new bucket decides.
+            return TryAcquire(current, partnerId, donations);
+        }
     }
 
     private static TokenBucketRateLimiter NewBucket(int perSecond) => new(new TokenBucketRateLimiterOptions

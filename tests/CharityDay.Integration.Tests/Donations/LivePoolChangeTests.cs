@@ -59,7 +59,7 @@ public abstract class LivePoolChangeTests(Deployment deployment)
         Assert.Equal((650L, 0L), await scene.PoolUsageAsync(pool));
     }
 
-    [Fact(Skip = "PoolGrain.Patch (Grains/Catalog, not this area) ignores an absolute budget in a PATCH; fixed on wt-admin (dbf9f9d): unskip once merged")]
+    [Fact]
     public async Task Patching_an_absolute_budget_below_what_is_matched_stops_matching()
     {
         var scene = await Scene.CreateAsync(_api);
