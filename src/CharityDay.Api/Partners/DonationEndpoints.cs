@@ -22,6 +22,8 @@ public static class DonationEndpoints
         group.MapPost("/batch", PostBatch);
         group.MapGet("/{donationId}", Get);
         group.MapPost("/{donationId}/refund", Refund);
+        app.MapBadIdFallback("/v1/donations", "donationId", ["GET", "POST"],
+            async context => (await Guard.RequireAsync(context, Roles.Partner)).Problem);
         return group;
     }
 
