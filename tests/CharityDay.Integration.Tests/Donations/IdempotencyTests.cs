@@ -151,7 +151,10 @@ public abstract class IdempotencyTests(Deployment deployment)
         Assert.Equal(Matches.Expect((pool, 42)), Matches.Of(own));
         Assert.Equal((404, 404, 401), (foreign.Code, unknown.Code, anonymous.Code));
         Assert.Equal("application/problem+json", foreign.ContentType);
-        Assert.DoesNotContain("42", foreign.Json?["detail"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+        // The 404 says nothing of the other partner's donation (its donor, its amount).
+        Assert.Null(foreign.Json?["donorId"]);
+        Assert.Null(foreign.Json?["amount"]);
+        Assert.DoesNotContain("u1", foreign.Json?["detail"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
     }
 }
 

@@ -65,6 +65,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_pool_matched_fen"] = "gauge",
             ["charityday_pool_remaining_fen"] = "gauge",
             ["charityday_pool_matched_today_fen"] = "gauge",
+            ["charityday_api_problems_total"] = "counter",
+            ["charityday_build_info"] = "gauge",
         };
         foreach (var (family, type) in expectedTypes)
         {
