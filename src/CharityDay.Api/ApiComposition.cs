@@ -66,7 +66,7 @@ public static class ApiComposition
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
         logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
-        var unavailable = error is TimeoutException or OrleansException or Storage.Ledger.FencedOutException;
+        var unavailable = error is TimeoutException or OrleansException or Storage.Ledger.FencedOutException or StackExchange.Redis.RedisException;
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {

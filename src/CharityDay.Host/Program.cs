@@ -32,6 +32,7 @@ builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SiloStartup>();
 StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
+StorageProfile.AddSharedRateLimits(builder.Services, builder.Configuration);
 builder.Services.AddCharityDayApi(builder.Configuration);
 builder.Services.AddHealthChecks()
     .AddCheck<ReadinessCheck>("storage-and-cluster", tags: [ServiceDefaults.ReadyTag])

@@ -3,7 +3,9 @@ using CharityDay.Storage.Ledger;
 using CharityDay.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using CharityDay.Api.Partners;
 using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace CharityDay.Host;
 
@@ -82,6 +84,20 @@ public static class StorageProfile
                 o.ConnectionString = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
             });
         }
+    }
+
+    /// <summary>Redis (optional, ConnectionStrings__Redis): partner rate limits shared by every silo.</summary>
+    public static void AddSharedRateLimits(IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetConnectionString("Redis") is not { Length: > 0 } redis)
+        {
+            return;
+        }
+        var redisOptions = ConfigurationOptions.Parse(redis);
+        // Start even while Redis is away; calls then fail (503) until it is back.
+        redisOptions.AbortOnConnectFail = false;
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+        services.AddSingleton<ClusterRateWindow>();
     }
 
     public static void AddLedger(IServiceCollection services, CharityDayOptions options, IConfiguration configuration)

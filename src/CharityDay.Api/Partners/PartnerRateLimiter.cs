@@ -5,10 +5,11 @@ using CharityDay.Contracts;
 namespace CharityDay.Api.Partners;
 
 /// <summary>
-/// A partner's rate limit (donations per second) as a token bucket on this silo. The partner's
-/// setting is re-read every few seconds, so a change applies without a restart.
+/// A partner's rate limit (donations per second): shared by the cluster through Redis when it is
+/// configured (production), else a token bucket on this silo. The partner's setting is re-read
+/// every few seconds, so a change applies without a restart.
 /// </summary>
-public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
+public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time, ClusterRateWindow? cluster = null)
 {
     private static readonly TimeSpan SettingsMaxAge = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -36,6 +37,10 @@ public sealed class PartnerRateLimiter(IGrainFactory grains, TimeProvider time)
                 }
                 _entries[partnerId] = entry;
             }
+        }
+        if (cluster is not null && entry.Limit is { } sharedLimit)
+        {
+            return await cluster.TryTakeAsync(partnerId, sharedLimit, donations);
         }
         return TryAcquire(entry, partnerId, donations);
     }

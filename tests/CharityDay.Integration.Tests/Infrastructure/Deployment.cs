@@ -95,6 +95,7 @@ public sealed class PostgresClusterDeployment : Deployment
             {
                 ["CharityDay__Profile"] = "Production",
                 ["ConnectionStrings__Postgres"] = _database.ConnectionString,
+                ["ConnectionStrings__Redis"] = TestRedis.ConnectionString,
                 ["CharityDay__MigrateOnStart"] = "true",
                 ["CharityDay__BootstrapManagerKey"] = ManagerKey,
                 ["CharityDay__ClusterId"] = clusterId,
