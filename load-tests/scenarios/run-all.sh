@@ -87,7 +87,29 @@ need_pg="" need_redis=""
 if [[ -n $need_pg ]]; then
   svc_pg_start "$WORK/pg" || exit 1
   PG_CS_BASE="Host=127.0.0.1;Port=$SVC_PG_PORT;Username=postgres;Password=postgres"
+  # pg_stat_statements: where the database time goes, per statement, for each deployment (the profile
+  # in docs/performance.md). Loading it needs a restart; durability settings stay at their defaults.
+  echo "shared_preload_libraries = 'pg_stat_statements'" >>"$SVC_PG_DATA/postgresql.conf"
+  svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$SVC_PG_DATA" -l "$SVC_PG_ROOT/postgres.log" -w -t 60 -o "-p $SVC_PG_PORT" restart >/dev/null || exit 1
+  SVC_PG_PID=$(head -n 1 "$SVC_PG_DATA/postmaster.pid")
+  pg_sql() { "$SVC_PG_BIN/psql" -X -q -h 127.0.0.1 -p "$SVC_PG_PORT" -U postgres "$@"; }
+  pg_sql -d postgres -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" || exit 1
+  {
+    echo "PostgreSQL $("$SVC_PG_BIN/postgres" --version | awk '{print $3}') (throwaway, port $SVC_PG_PORT):"
+    pg_sql -d postgres -At -c "SELECT name || ' = ' || setting FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_level','shared_buffers','max_connections') ORDER BY name"
+  } >>"$OUT/machine.txt"
 fi
+
+# pg_top LABEL: the statements that took the most database time since the last reset, then reset.
+pg_top() {
+  [[ -n $need_pg ]] || return 0
+  pg_sql -d postgres -c "SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+      rows, round((100 * total_exec_time / NULLIF(sum(total_exec_time) OVER (), 0))::numeric, 1) AS pct,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$OUT/pg-top-$1.txt" 2>&1
+  pg_sql -d postgres -c "SELECT sum(wal_records) AS wal_records, pg_size_pretty(sum(wal_bytes)) AS wal_bytes FROM pg_stat_statements" >>"$OUT/pg-top-$1.txt" 2>&1
+  pg_sql -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1
+}
 
 # bench LABEL SCENARIO MODE REP URLS PIDS CPU_PIDS [EXTRA...]
 bench() {
@@ -156,7 +178,9 @@ for profile in $PROFILES; do
       IFS=, read -ra p <<<"$pids"
       for i in 0 1 2; do bench_wait_ready "${u[$i]}" "${p[$i]}" "$OUT/hosts/silo$i.log" || exit 1; done
       sleep 5 # let the membership settle (all three silos active) before the first campaign is placed
+      pg_top startup
       run_scenarios cluster "$urls" "$pids" "$SVC_PG_PID" "$SCENARIOS"
+      pg_top cluster
       for i in 0 1 2; do bench_host_stop "${p[$i]}"; done
       ;;
     *) log "unknown profile $profile" ;;
@@ -171,7 +195,9 @@ for baseline in $BASELINES; do
       bench_baseline_start baseline-pg "$OUT/hosts" postgres "$PG_CS_BASE;Database=baseline;Maximum Pool Size=64" || exit 1
       pid=$BENCH_HOST_PID url=$BENCH_HOST_URL
       bench_wait_ready "$url" "$pid" "$OUT/hosts/baseline-pg.log" || exit 1
+      pg_top before-baseline
       run_scenarios baseline-pg "$url" "$pid" "$SVC_PG_PID" "$BASELINE_SCENARIOS" --no-metrics
+      pg_top baseline-pg
       bench_host_stop "$pid"
       ;;
     redis-always | redis-everysec)
