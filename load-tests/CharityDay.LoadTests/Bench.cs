@@ -11,7 +11,7 @@ internal static class Bench
         using var http = new HttpClients(options);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
-            $"CharityDay bench {runId}: {options.Url} mode={options.Mode.ToString().ToLowerInvariant()}{(options.Mode == BenchMode.Batch ? $" batch-size={options.BatchSize}" : "")} connections={options.Connections} workers={options.Workers} duration={DurationText.Format(options.Duration)} projects={options.Projects} pool={(options.CampaignPool ? "campaign" : "none")} seed={options.Seed}"));
+            $"CharityDay bench {runId}: {string.Join(',', options.Urls)} scenario={options.Scenario ?? "-"} mode={options.Mode.ToString().ToLowerInvariant()}{(options.Mode == BenchMode.Batch ? $" batch-size={options.BatchSize}" : "")} connections={options.Connections} workers={options.Workers} duration={DurationText.Format(options.Duration)} projects={options.Projects} pool={(options.CampaignPool ? $"campaign budget={options.PoolBudget}" : "none")} hot-share={options.HotShare} patch-every={(options.PatchEvery is { } pe ? DurationText.Format(pe) : "-")} seed={options.Seed}"));
 
         BenchTarget target;
         try
@@ -27,27 +27,58 @@ internal static class Bench
         Console.WriteLine($"setup: campaign {target.CampaignId}, {target.ProjectIds.Count} projects, " +
             $"pool {target.PoolId ?? "none"}, partner {target.PartnerId} (key {target.PartnerKeyId})");
 
-        using var partner = http.CreatePartner(options.Url, target.PartnerSecret, options.RequestTimeout);
-        var run = await new Workload(options, target, runId, partner).RunAsync(stop);
-
-        IReadOnlyList<CheckResult>? checks = null;
-        if (!options.SkipVerify)
+        var partners = options.Urls.Select(u => http.CreatePartner(u, target.PartnerSecret, options.RequestTimeout)).ToList();
+        var silos = options.Urls.Select(u => http.CreateAdmin(u, null, TimeSpan.FromSeconds(10))).ToList();
+        try
         {
-            checks = await Verify.RunAsync(options, target, run, http, CancellationToken.None);
-        }
+            var before = options.ScrapeMetrics ? await Metrics.ScrapeAsync(silos, target.CampaignId, target.PoolId) : null;
+            var sampler = new ProcSampler(options.HostPids, options.CpuPids);
+            using var sideStop = new CancellationTokenSource();
+            var patcher = options.PatchEvery is not null && target.PoolId is { } patchedPool ? new PoolPatcher(http.Manager, patchedPool, options) : null;
+            var watcher = options.ExpectExhaustion && target.PoolId is { } watchedPool ? new PoolWatcher(http.Manager, watchedPool) : null;
+            var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            sampler.Start();
+            var side = Task.WhenAll(
+                patcher?.RunAsync(options.Duration, sideStop.Token) ?? Task.CompletedTask,
+                watcher?.RunAsync(loadStarted, sideStop.Token) ?? Task.CompletedTask);
 
-        var report = Report.Build(options, runId, run, checks);
-        Report.PrintLoad(report, run.Totals);
-        if (checks is not null)
+            var run = await new Workload(options, target, runId, partners, http.Public).RunAsync(stop);
+            var machine = await sampler.StopAsync();
+            await sideStop.CancelAsync();
+            await side;
+            var after = options.ScrapeMetrics ? await Metrics.ScrapeAsync(silos, target.CampaignId, target.PoolId) : null;
+            var metrics = after is null ? null : before is null ? after : after - before;
+
+            IReadOnlyList<CheckResult>? checks = null;
+            PoolEnd? poolEnd = null;
+            if (!options.SkipVerify)
+            {
+                var (list, pool) = await Verify.RunAsync(options, target, run, http, patcher, watcher, CancellationToken.None);
+                checks = list;
+                if (pool is not null)
+                {
+                    poolEnd = new PoolEnd(pool.Budget, pool.Matched, pool.Remaining, watcher?.ExhaustedAtSeconds);
+                }
+            }
+
+            var report = Report.Build(options, runId, run, checks, metrics, machine, patcher, poolEnd);
+            Report.PrintLoad(report, run.Totals);
+            if (checks is not null)
+            {
+                Report.PrintChecks(checks);
+            }
+
+            if (options.JsonPath is { } path)
+            {
+                await Report.WriteJsonAsync(report, path);
+            }
+
+            return report.Passed == false ? 1 : 0;
+        }
+        finally
         {
-            Report.PrintChecks(checks);
+            partners.ForEach(p => p.Dispose());
+            silos.ForEach(p => p.Dispose());
         }
-
-        if (options.JsonPath is { } path)
-        {
-            await Report.WriteJsonAsync(report, path);
-        }
-
-        return report.Passed == false ? 1 : 0;
     }
 }

@@ -10,7 +10,17 @@ internal enum BenchMode
 
 internal sealed record BenchOptions
 {
-    public required Uri Url { get; init; }
+    /// <summary>The first API address: setup, verification and the manager's calls go here.</summary>
+    public Uri Url => Urls[0];
+
+    /// <summary>Every API address (one per silo for a cluster); workers are spread over them round-robin.</summary>
+    public required IReadOnlyList<Uri> Urls { get; init; }
+
+    /// <summary>a–e (issue 5), or null for a run configured by its options alone.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>A free-form name for the deployment under test (embedded, cluster, baseline-pg …), copied into the report.</summary>
+    public string? Label { get; init; }
     public required string ManagerKey { get; init; }
     public BenchMode Mode { get; init; } = BenchMode.Single;
     public int BatchSize { get; init; } = 100;
@@ -25,6 +35,27 @@ internal sealed record BenchOptions
     public long MinAmount { get; init; } = 100;
     public long MaxAmount { get; init; } = 1_000;
     public int Seed { get; init; }
+
+    /// <summary>Share of the donations (0–1) that go to the first project; the rest is uniform over the others.</summary>
+    public double HotShare { get; init; }
+
+    /// <summary>When set, a manager PATCHes the pool this often during the load (pause, resume, top-up, ratio 1:2, ratio 1:1).</summary>
+    public TimeSpan? PatchEvery { get; init; }
+
+    /// <summary>budgetDelta of the top-up PATCH.</summary>
+    public long TopUpFen { get; init; } = 1_000_000;
+
+    /// <summary>Scenario d: the pool must run dry during the run and end at exactly 0 remaining.</summary>
+    public bool ExpectExhaustion { get; init; }
+
+    /// <summary>Process ids of the host(s) under test: peak memory (VmRSS samples, VmHWM) and CPU time.</summary>
+    public IReadOnlyList<int> HostPids { get; init; } = [];
+
+    /// <summary>Other process trees whose CPU time is reported (e.g. the PostgreSQL postmaster).</summary>
+    public IReadOnlyList<int> CpuPids { get; init; } = [];
+
+    /// <summary>Scrape /metrics of every URL before and after the load (commits/s, batch size).</summary>
+    public bool ScrapeMetrics { get; init; } = true;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxRetries { get; init; } = 3;
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -4,36 +4,47 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace CharityDay.LoadTests;
 
-/// <summary>One connection pool shared by every client of a run.</summary>
+/// <summary>
+/// The partners' connection pool (at most <c>--connections</c> connections in all, split evenly over the
+/// addresses) and a separate small pool for the manager and public reads, so that an admin call (a PATCH in
+/// scenario e, the pool watcher in d) never waits behind the donation traffic for a connection.
+/// </summary>
 internal sealed class HttpClients : IDisposable
 {
-    private readonly SocketsHttpHandler _handler;
+    private readonly SocketsHttpHandler _partnerHandler;
+    private readonly SocketsHttpHandler _adminHandler;
 
     public HttpClients(BenchOptions options)
     {
-        _handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.Connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            UseProxy = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
-        Manager = Create(options.Url, options.ManagerKey, options.RequestTimeout);
-        Public = Create(options.Url, null, options.RequestTimeout);
+        _partnerHandler = NewHandler((options.Connections + options.Urls.Count - 1) / options.Urls.Count);
+        _adminHandler = NewHandler(8);
+        Manager = Create(_adminHandler, options.Url, options.ManagerKey, options.RequestTimeout);
+        Public = Create(_adminHandler, options.Url, null, options.RequestTimeout);
     }
 
     public HttpClient Manager { get; }
 
     public HttpClient Public { get; }
 
-    public HttpClient CreatePartner(Uri baseUrl, string secret, TimeSpan timeout) => Create(baseUrl, secret, timeout);
+    /// <summary>A manager client on the admin pool with its own base address (e.g. another silo's /metrics).</summary>
+    public HttpClient CreateAdmin(Uri baseUrl, string? bearer, TimeSpan timeout) => Create(_adminHandler, baseUrl, bearer, timeout);
 
-    private HttpClient Create(Uri baseUrl, string? bearer, TimeSpan timeout)
+    public HttpClient CreatePartner(Uri baseUrl, string secret, TimeSpan timeout) => Create(_partnerHandler, baseUrl, secret, timeout);
+
+    private static SocketsHttpHandler NewHandler(int maxConnectionsPerServer) => new()
     {
-        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = timeout };
+        MaxConnectionsPerServer = Math.Max(1, maxConnectionsPerServer),
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    private static HttpClient Create(SocketsHttpHandler handler, Uri baseUrl, string? bearer, TimeSpan timeout)
+    {
+        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = timeout };
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (bearer is not null)
         {
@@ -47,7 +58,8 @@ internal sealed class HttpClients : IDisposable
     {
         Manager.Dispose();
         Public.Dispose();
-        _handler.Dispose();
+        _partnerHandler.Dispose();
+        _adminHandler.Dispose();
     }
 }
 

@@ -12,9 +12,20 @@ internal sealed record BatchRequest(IReadOnlyList<DonationRequest> Donations);
 internal sealed class DonationResponse
 {
     public string? DonationId { get; set; }
+    public string? DonorId { get; set; }
     public long Amount { get; set; }
     public long MatchedTotal { get; set; }
     public bool Replayed { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public List<MatchResponse>? Matches { get; set; }
+}
+
+internal sealed class MatchResponse
+{
+    public string? PoolId { get; set; }
+    public long Amount { get; set; }
+    public int RatioBps { get; set; }
+    public bool Reversed { get; set; }
 }
 
 internal sealed class BatchResponse
@@ -68,7 +79,12 @@ internal sealed class PoolRead
     public long Budget { get; set; }
     public long Matched { get; set; }
     public long Remaining { get; set; }
+    public bool Paused { get; set; }
+    public int? RatioBps { get; set; }
 }
+
+/// <summary>The fields scenario e changes live: <c>paused</c>, <c>budgetDelta</c>, <c>ratioBps</c> (absent = unchanged).</summary>
+internal sealed record PoolPatch(bool? Paused = null, long? BudgetDelta = null, int? RatioBps = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -87,6 +103,7 @@ internal sealed class PoolRead
 [JsonSerializable(typeof(KeyCreated))]
 [JsonSerializable(typeof(CampaignRead))]
 [JsonSerializable(typeof(PoolRead))]
+[JsonSerializable(typeof(PoolPatch))]
 internal sealed partial class WireJson : JsonSerializerContext;
 
 [JsonSourceGenerationOptions(

@@ -37,6 +37,7 @@ internal sealed class PartnerClient(HttpClient http, BenchOptions options, LiveC
             case Outcome.Answered:
                 var answer = Parse(body, WireJson.Default.DonationResponse);
                 stats.Accept(donation.Amount, answer?.MatchedTotal ?? 0);
+                stats.Track(donation, answer);
                 live.AddAccepted(1);
                 if (answer?.Replayed == true)
                 {
@@ -93,6 +94,7 @@ internal sealed class PartnerClient(HttpClient http, BenchOptions options, LiveC
             if (success)
             {
                 stats.Accept(donations[i].Amount, item.Donation?.MatchedTotal ?? 0);
+                stats.Track(donations[i], item.Donation);
                 accepted++;
                 if (item.Donation?.Replayed == true)
                 {

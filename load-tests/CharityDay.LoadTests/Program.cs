@@ -2,12 +2,19 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using CharityDay.LoadTests;
 
-var url = new Option<Uri>("--url")
+var url = new Option<IReadOnlyList<Uri>>("--url")
 {
-    Description = "Base address of the CharityDay API",
-    DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080/"),
-    CustomParser = ParseUrl,
+    Description = "Base address of the CharityDay API; several, comma-separated, spread the workers over them (one per silo)",
+    DefaultValueFactory = _ => [new Uri("http://127.0.0.1:5080/")],
+    CustomParser = ParseUrls,
 };
+var scenario = new Option<string?>("--scenario")
+{
+    Description = "Issue 5 scenario: a = uniform over 1,000 projects, no pool; b = a + one campaign-wide 1:1 pool with per-donor caps and a budget that lasts; "
+        + "c = b with 90% of the traffic on one project; d = b with the budget exhausted mid-run; e = b with a manager PATCHing the pool every second",
+};
+scenario.AcceptOnlyFromAmong("a", "b", "c", "d", "e");
+var label = new Option<string?>("--label") { Description = "Name of the deployment under test, copied into the report (embedded, cluster, baseline-pg …)" };
 var managerKey = new Option<string?>("--manager-key")
 {
     Description = "Manager API key (default: $CHARITYDAY_MANAGER_KEY)",
@@ -50,11 +57,44 @@ var verifyTimeout = new Option<TimeSpan>("--verify-timeout")
     CustomParser = ParseDuration,
 };
 var skipVerify = new Option<bool>("--skip-verify") { Description = "Do not check the totals after the run" };
+var hotShare = new Option<double>("--hot-share") { Description = "Share (0–1) of the donations sent to one project (scenario c: 0.9)", DefaultValueFactory = _ => 0 };
+hotShare.Validators.Add(r =>
+{
+    var v = r.GetValueOrDefault<double>();
+    if (v is < 0 or > 1)
+    {
+        r.AddError("--hot-share must be between 0 and 1");
+    }
+});
+var patchEvery = new Option<TimeSpan?>("--patch-every")
+{
+    Description = "A manager PATCHes the pool this often during the load: pause, resume, top-up, ratio 5000, ratio 10000 (scenario e: 1s)",
+    CustomParser = r => ParseDuration(r),
+};
+var topUp = Positive(new Option<long>("--top-up") { Description = "budgetDelta (fen) of the top-up PATCH", DefaultValueFactory = _ => 1_000_000 });
+var expectedRate = new Option<double?>("--expected-rate")
+{
+    Description = "Scenario d without --pool-budget: expected donations/s; the budget is sized to run dry half-way through the run",
+};
+var hostPids = new Option<IReadOnlyList<int>>("--host-pids")
+{
+    Description = "Comma-separated pids of the host process(es) under test: peak memory (VmRSS sampled, VmHWM) and CPU time",
+    DefaultValueFactory = _ => [],
+    CustomParser = ParsePids,
+};
+var cpuPids = new Option<IReadOnlyList<int>>("--cpu-pids")
+{
+    Description = "Comma-separated pids of other process trees whose CPU time is reported (e.g. the PostgreSQL postmaster)",
+    DefaultValueFactory = _ => [],
+    CustomParser = ParsePids,
+};
+var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not scrape /metrics (baselines have none)" };
 
 var bench = new Command("bench", "Set up a fresh campaign, post donations for a fixed duration, report throughput and latency, verify totals")
 {
-    url, managerKey, mode, batchSize, connections, workers, duration, projects, pool, poolBudget, poolDonorCap,
-    donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify,
+    url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, projects, pool, poolBudget, poolDonorCap,
+    donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify, hotShare, patchEvery, topUp, expectedRate,
+    hostPids, cpuPids, noMetrics,
 };
 bench.SetAction(async (parse, ct) =>
 {
@@ -65,10 +105,12 @@ bench.SetAction(async (parse, ct) =>
         return 2;
     }
 
+    bool Given(Option o) => parse.GetResult(o) is { Implicit: false };
     var options = new BenchOptions
     {
-        Url = parse.GetRequiredValue(url),
+        Urls = parse.GetRequiredValue(url),
         ManagerKey = key,
+        Label = parse.GetValue(label),
         Mode = parse.GetRequiredValue(mode) == "batch" ? BenchMode.Batch : BenchMode.Single,
         BatchSize = parse.GetValue(batchSize),
         Connections = parse.GetValue(connections),
@@ -85,7 +127,20 @@ bench.SetAction(async (parse, ct) =>
         VerifyTimeout = parse.GetValue(verifyTimeout),
         SkipVerify = parse.GetValue(skipVerify),
         JsonPath = parse.GetValue(json),
+        HotShare = parse.GetValue(hotShare),
+        PatchEvery = parse.GetValue(patchEvery),
+        TopUpFen = parse.GetValue(topUp),
+        HostPids = parse.GetValue(hostPids) ?? [],
+        CpuPids = parse.GetValue(cpuPids) ?? [],
+        ScrapeMetrics = !parse.GetValue(noMetrics),
     };
+    if (parse.GetValue(scenario) is { } name)
+    {
+        options = Scenarios.Apply(name, options, new ScenarioOverrides(
+            Pool: Given(pool), PoolBudget: Given(poolBudget), Projects: Given(projects), HotShare: Given(hotShare),
+            PatchEvery: Given(patchEvery)), parse.GetValue(expectedRate));
+    }
+
     if (options.Workers <= 0)
     {
         await Console.Error.WriteLineAsync("--workers must be positive");
@@ -123,17 +178,47 @@ static TimeSpan ParseDuration(ArgumentResult result)
     return default;
 }
 
-static Uri ParseUrl(ArgumentResult result)
+static IReadOnlyList<Uri> ParseUrls(ArgumentResult result)
 {
-    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-    if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+    var urls = new List<Uri>();
+    foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
     {
-        return uri;
+        if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            urls.Add(uri);
+        }
+        else
+        {
+            result.AddError($"'{text}' is not an absolute http(s) URL");
+        }
     }
 
-    result.AddError($"'{text}' is not an absolute http(s) URL");
-    return new Uri("http://invalid/");
+    if (urls.Count == 0)
+    {
+        result.AddError("--url needs at least one address");
+        urls.Add(new Uri("http://invalid/"));
+    }
+
+    return urls;
+}
+
+static IReadOnlyList<int> ParsePids(ArgumentResult result)
+{
+    var pids = new List<int>();
+    foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+    {
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 0)
+        {
+            pids.Add(pid);
+        }
+        else
+        {
+            result.AddError($"'{text}' is not a process id");
+        }
+    }
+
+    return pids;
 }
 
 static Option<T> Positive<T>(Option<T> option, long max = long.MaxValue)

@@ -6,9 +6,28 @@ namespace CharityDay.LoadTests;
 
 internal sealed record LatencyMs(double P50, double P90, double P99, double P999, double Max, double Mean);
 
+/// <summary>What the host's /metrics said about this run's campaign (deltas over the load phase).</summary>
+internal sealed record HostMetrics(
+    double Commits,
+    double CommitsPerSecond,
+    double MeanBatchSize,
+    double MeanCommitMs,
+    double FailedCommits,
+    double MeanIngestMs,
+    double Shed,
+    double PoolChanges,
+    double MeanPoolChangeMs);
+
+internal sealed record PatchReport(int Count, int Failed, double P50Ms, double P99Ms, double MaxMs, double MeanMs, IReadOnlyList<PatchEvent> Events);
+
+internal sealed record PoolEnd(long Budget, long Matched, long Remaining, double? ExhaustedAtSeconds);
+
 internal sealed record BenchReport(
     string RunId,
+    string? Scenario,
+    string? Label,
     string Url,
+    int Urls,
     string Mode,
     int BatchSize,
     int Connections,
@@ -17,6 +36,8 @@ internal sealed record BenchReport(
     double ElapsedSeconds,
     int Projects,
     string Pool,
+    long PoolBudget,
+    double HotShare,
     int Seed,
     long Requests,
     double RequestsPerSecond,
@@ -31,12 +52,17 @@ internal sealed record BenchReport(
     long UnknownOutcomes,
     LatencyMs LatencyMs,
     IReadOnlyDictionary<string, long> Errors,
+    HostMetrics? Host,
+    ProcReport? Machine,
+    PatchReport? Patch,
+    PoolEnd? PoolEnd,
     IReadOnlyList<CheckResult>? Checks,
     bool? Passed);
 
 internal static class Report
 {
-    public static BenchReport Build(BenchOptions options, string runId, RunResult run, IReadOnlyList<CheckResult>? checks)
+    public static BenchReport Build(BenchOptions options, string runId, RunResult run, IReadOnlyList<CheckResult>? checks,
+        MetricsSample? metrics, ProcReport? machine, PoolPatcher? patcher, PoolEnd? poolEnd)
     {
         var t = run.Totals;
         var seconds = Math.Max(run.Elapsed.TotalSeconds, 1e-9);
@@ -52,9 +78,30 @@ internal static class Report
                 Ms(h.GetMaxValue()),
                 Math.Round(h.GetMean() / 1000.0, 3));
 
+        HostMetrics? host = null;
+        if (metrics is { } m)
+        {
+            static double Div(double a, double b) => b > 0 ? Math.Round(a / b, 3) : 0;
+            host = new HostMetrics(m.Commits, Math.Round(m.Commits / seconds, 1), Div(m.BatchSizeSum, m.BatchSizeCount), Div(m.CommitMsSum, m.CommitMsCount),
+                m.CommitsFailed, Div(m.IngestMsSum, m.IngestMsCount), m.Shed, m.PoolChangeMsCount, Div(m.PoolChangeMsSum, m.PoolChangeMsCount));
+        }
+
+        PatchReport? patch = null;
+        if (patcher is not null)
+        {
+            var p = patcher.Latency;
+            patch = p.TotalCount == 0
+                ? new PatchReport(0, 0, 0, 0, 0, 0, patcher.Events)
+                : new PatchReport(patcher.Events.Count, patcher.Events.Count(e => e.Status != 200),
+                    Ms(p.GetValueAtPercentile(50)), Ms(p.GetValueAtPercentile(99)), Ms(p.GetMaxValue()), Math.Round(p.GetMean() / 1000.0, 3), patcher.Events);
+        }
+
         return new BenchReport(
             runId,
+            options.Scenario,
+            options.Label,
             options.Url.ToString(),
+            options.Urls.Count,
             options.Mode.ToString().ToLowerInvariant(),
             options.Mode == BenchMode.Batch ? options.BatchSize : 1,
             options.Connections,
@@ -63,6 +110,8 @@ internal static class Report
             Math.Round(run.Elapsed.TotalSeconds, 3),
             options.Projects,
             options.CampaignPool ? "campaign" : "none",
+            options.CampaignPool ? options.PoolBudget : 0,
+            options.HotShare,
             options.Seed,
             t.Requests,
             Math.Round(t.Requests / seconds, 1),
@@ -77,6 +126,10 @@ internal static class Report
             run.StillUnknown,
             latency,
             new SortedDictionary<string, long>(t.Errors, StringComparer.Ordinal),
+            host,
+            machine,
+            patch,
+            poolEnd,
             checks,
             checks is null ? null : checks.All(c => c.Passed));
     }
@@ -92,6 +145,27 @@ internal static class Report
         var l = r.LatencyMs;
         Console.WriteLine(string.Create(c, $"latency ms       p50 {l.P50:0.###}  p90 {l.P90:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  (mean {l.Mean:0.###})"));
         Console.WriteLine(string.Create(c, $"retries          {r.Retries:N0} (replayed {r.Replays:N0}); unknown outcomes: {r.LateAccepted:N0} accepted after all, {r.UnknownOutcomes:N0} still unknown"));
+        if (r.Host is { } h)
+        {
+            Console.WriteLine(string.Create(c, $"host commits     {h.Commits:N0} ({h.CommitsPerSecond:N1}/s), mean batch {h.MeanBatchSize:0.0} donations, mean commit {h.MeanCommitMs:0.00} ms, mean ingest {h.MeanIngestMs:0.00} ms, failed {h.FailedCommits:N0}, shed {h.Shed:N0}"));
+        }
+
+        if (r.Machine is { } m)
+        {
+            Console.WriteLine(string.Create(c, $"host memory      peak RSS {m.PeakRssMb:N1} MB during the load (VmHWM {m.VmHwmMb:N1} MB)"));
+            Console.WriteLine(string.Create(c, $"cpu seconds      host {m.HostCpuSeconds:0.0}, db {m.TreeCpuSeconds:0.0}, generator {m.GeneratorCpuSeconds:0.0}, others {m.OtherCpuSeconds:0.0} of {m.ElapsedSeconds * Environment.ProcessorCount:0.0} available; load average {m.LoadAverageStart} -> {m.LoadAverageEnd}"));
+        }
+
+        if (r.Patch is { } p)
+        {
+            Console.WriteLine(string.Create(c, $"pool PATCH       {p.Count} sent, {p.Failed} failed, latency ms p50 {p.P50Ms:0.###}  p99 {p.P99Ms:0.###}  max {p.MaxMs:0.###}"));
+        }
+
+        if (r.PoolEnd is { } pe)
+        {
+            Console.WriteLine(string.Create(c, $"pool at the end  budget {pe.Budget:N0}, matched {pe.Matched:N0}, remaining {pe.Remaining:N0}{(pe.ExhaustedAtSeconds is { } x ? $", ran dry at {x:0.0} s" : "")}"));
+        }
+
         if (r.Errors.Count == 0)
         {
             Console.WriteLine("errors           none");

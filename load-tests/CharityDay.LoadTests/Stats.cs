@@ -20,6 +20,12 @@ internal sealed class WorkerStats
     public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> ErrorSamples { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every acknowledged donation, kept only when a pool is under test: the per-donor caps and the live
+    /// changes of scenario e are checked against these after the run.
+    /// </summary>
+    public List<Acked>? Acks { get; set; }
+
     /// <summary>Donations whose outcome is unknown (timeout, transport error, 5xx): looked up after the run.</summary>
     public List<DonationRequest> Unresolved { get; } = [];
 
@@ -62,8 +68,44 @@ internal sealed class WorkerStats
         }
 
         Unresolved.AddRange(other.Unresolved);
+        if (other.Acks is not null)
+        {
+            (Acks ??= []).AddRange(other.Acks);
+        }
     }
+
+    /// <summary>Records an acknowledged donation for the after-run checks (when <see cref="Acks"/> is on).</summary>
+    public void Track(DonationRequest request, DonationResponse? answer)
+    {
+        if (Acks is null || answer is null)
+        {
+            return;
+        }
+
+        var ratio = 0;
+        foreach (var m in answer.Matches ?? [])
+        {
+            if (!m.Reversed && m.Amount > 0)
+            {
+                ratio = m.RatioBps;
+            }
+        }
+
+        Acks.Add(new Acked(
+            DonorIndex(request.DonorId),
+            request.Amount,
+            answer.MatchedTotal,
+            ratio,
+            answer.AcceptedAt?.ToUnixTimeMilliseconds() ?? -1));
+    }
+
+    private static int DonorIndex(string donorId) =>
+        int.TryParse(donorId.AsSpan(donorId.LastIndexOf('-') + 1), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : -1;
 }
+
+/// <summary>One acknowledged donation as the after-run checks need it. <c>RatioBps</c> is the ratio of its match (0 = no match).</summary>
+internal readonly record struct Acked(int Donor, long Amount, long Matched, int RatioBps, long AcceptedAtMs);
 
 /// <summary>Counters read by the progress printer while the workers run.</summary>
 internal sealed class LiveCounters

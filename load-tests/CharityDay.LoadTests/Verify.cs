@@ -14,24 +14,29 @@ internal static class Verify
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<IReadOnlyList<CheckResult>> RunAsync(
-        BenchOptions options, BenchTarget target, RunResult run, HttpClients http, CancellationToken ct)
+    public static async Task<(IReadOnlyList<CheckResult> Checks, PoolRead? Pool)> RunAsync(
+        BenchOptions options, BenchTarget target, RunResult run, HttpClients http, PoolPatcher? patcher, PoolWatcher? watcher, CancellationToken ct)
     {
+        // Checks computed from the answers alone do not change while the read side converges: once.
+        var fromAnswers = Invariants.Check(options, target, run, patcher);
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            var checks = await CheckOnceAsync(target, run, http, ct);
+            var (checks, pool) = await CheckOnceAsync(options, target, run, http, patcher, watcher, ct);
+            checks.AddRange(fromAnswers);
             if (checks.All(c => c.Passed) || Stopwatch.GetElapsedTime(started) >= options.VerifyTimeout)
             {
-                return checks;
+                return (checks, pool);
             }
 
             await Task.Delay(PollEvery, ct);
         }
     }
 
-    private static async Task<List<CheckResult>> CheckOnceAsync(BenchTarget target, RunResult run, HttpClients http, CancellationToken ct)
+    private static async Task<(List<CheckResult> Checks, PoolRead? Pool)> CheckOnceAsync(
+        BenchOptions options, BenchTarget target, RunResult run, HttpClients http, PoolPatcher? patcher, PoolWatcher? watcher, CancellationToken ct)
     {
+        PoolRead? poolRead = null;
         var acked = run.Totals;
         var checks = new List<CheckResult>
         {
@@ -60,9 +65,30 @@ internal static class Verify
                 var body = await HttpJson.SendOkAsync(http.Manager, HttpMethod.Get, $"v1/admin/pools/{poolId}", null, ct);
                 var pool = JsonSerializer.Deserialize(body, WireJson.Default.PoolRead)
                     ?? throw new ApiException("empty pool answer");
+                poolRead = pool;
                 var budget = pool.Budget > 0 ? pool.Budget : target.PoolBudget;
                 checks.Add(new("pool matched <= budget (fen)", pool.Matched <= budget, $"at most {F(budget)}", F(pool.Matched)));
                 checks.Add(Equal("pool matched = acknowledged matchedTotal (fen)", acked.MatchedTotal, pool.Matched));
+                checks.Add(Equal("pool remaining = budget - matched (fen)", Math.Max(0, budget - pool.Matched), pool.Remaining));
+                if (options.ExpectExhaustion)
+                {
+                    // SPEC §3 invariant 2: demand exceeded the budget, so nothing may be left stranded.
+                    checks.Add(Equal("no stranded budget: pool remaining = 0 (fen)", 0, pool.Remaining));
+                    checks.Add(Equal("pool matched = budget exactly (fen)", budget, pool.Matched));
+                    checks.Add(new("pool ran dry during the load (scenario d)", watcher?.ExhaustedAtSeconds is not null,
+                        "remaining reached 0 before the deadline",
+                        watcher?.ExhaustedAtSeconds is { } at ? $"at {at:0.0} s of {options.Duration.TotalSeconds:0} s" : "never"));
+                }
+
+                if (patcher is not null)
+                {
+                    var ambiguous = patcher.Events.Any(e => e.Kind == "top-up" && e.Status is 0 or >= 500);
+                    var topUps = patcher.Events.Count(e => e.Kind == "top-up" && e.Status == 200);
+                    if (!ambiguous)
+                    {
+                        checks.Add(Equal("pool budget = initial + acknowledged top-ups (fen)", target.PoolBudget + (topUps * options.TopUpFen), pool.Budget));
+                    }
+                }
             }
             catch (Exception ex) when (ex is ApiException or HttpRequestException or TaskCanceledException or JsonException)
             {
@@ -70,10 +96,17 @@ internal static class Verify
             }
         }
 
-        return checks;
+        if (patcher is not null)
+        {
+            var failed = patcher.Events.Count(e => e.Status != 200);
+            checks.Add(new("every pool PATCH answered 200", failed == 0, "0 failures",
+                failed == 0 ? $"{patcher.Events.Count} PATCHes" : $"{failed} of {patcher.Events.Count} failed: {string.Join("; ", patcher.ErrorSamples.Select(e => $"{e.Key}: {e.Value}"))}"));
+        }
+
+        return (checks, poolRead);
     }
 
-    private static CheckResult Equal(string name, long expected, long actual) => new(name, expected == actual, F(expected), F(actual));
+    internal static CheckResult Equal(string name, long expected, long actual) => new(name, expected == actual, F(expected), F(actual));
 
-    private static string F(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string F(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 }

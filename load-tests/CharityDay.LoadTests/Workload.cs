@@ -4,7 +4,7 @@ using System.Globalization;
 namespace CharityDay.LoadTests;
 
 /// <summary>Closed-loop load: each worker posts, waits for the answer, and posts again until the deadline.</summary>
-internal sealed class Workload(BenchOptions options, BenchTarget target, string runId, HttpClient partner)
+internal sealed class Workload(BenchOptions options, BenchTarget target, string runId, IReadOnlyList<HttpClient> partners, HttpClient reader)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
@@ -16,23 +16,25 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
 
     public async Task<RunResult> RunAsync(CancellationToken stop)
     {
-        var client = new PartnerClient(partner, options, _live);
-        var stats = Enumerable.Range(0, options.Workers).Select(_ => new WorkerStats()).ToArray();
+        var clients = partners.Select(p => new PartnerClient(p, options, _live)).ToArray();
+        var track = options.CampaignPool;
+        var stats = Enumerable.Range(0, options.Workers).Select(_ => new WorkerStats { Acks = track ? [] : null }).ToArray();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
-        var workers = Task.WhenAll(stats.Select((s, i) => Task.Run(() => WorkerAsync(i, s, client, deadline, stop), CancellationToken.None)));
+        var workers = Task.WhenAll(stats.Select((s, i) => Task.Run(() => WorkerAsync(i, s, clients[i % clients.Length], deadline, stop), CancellationToken.None)));
         await ReportProgressAsync(workers, started);
         await workers;
         var elapsed = Stopwatch.GetElapsedTime(started);
 
-        var totals = new WorkerStats();
+        var totals = new WorkerStats { Acks = track ? [] : null };
         foreach (var s in stats)
         {
             totals.MergeFrom(s);
         }
 
-        var (late, notAccepted, unknown) = await Reconcile.RunAsync(partner, totals, CancellationToken.None);
+        var (late, notAccepted, unknown) = await Reconcile.RunAsync(partners[0], reader, target.CampaignId,
+            options.RequestTimeout + options.VerifyTimeout, totals, CancellationToken.None);
         return new RunResult(totals, elapsed, late, notAccepted, unknown);
     }
 
@@ -40,9 +42,15 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
     {
         var random = new Random(unchecked((options.Seed * 7919) + worker));
         long sequence = 0;
+        var projects = target.ProjectIds;
+        var hot = options.HotShare;
+        string Project() =>
+            hot <= 0 || projects.Count == 1 ? projects[random.Next(projects.Count)]
+            : random.NextDouble() < hot ? projects[0]
+            : projects[1 + random.Next(projects.Count - 1)];
         DonationRequest Next() => new(
             string.Create(CultureInfo.InvariantCulture, $"{runId}-w{worker}-{sequence++}"),
-            target.ProjectIds[random.Next(target.ProjectIds.Count)],
+            Project(),
             _donorIds[random.Next(_donorIds.Length)],
             random.NextInt64(options.MinAmount, options.MaxAmount + 1));
 
