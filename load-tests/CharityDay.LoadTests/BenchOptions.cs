@@ -27,6 +27,9 @@ internal sealed record BenchOptions
     public int Connections { get; init; } = 64;
     public int Workers { get; init; } = 64;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unmeasured load before the run: a freshly started host spends its first seconds compiling (tiered JIT).</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
     public int Projects { get; init; } = 1000;
     public bool CampaignPool { get; init; }
     public long PoolBudget { get; init; } = 100_000_000_000;

@@ -35,6 +35,12 @@ var duration = new Option<TimeSpan>("--duration")
     DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
     CustomParser = ParseDuration,
 };
+var warmup = new Option<TimeSpan>("--warmup")
+{
+    Description = "Unmeasured load on a throwaway campaign before the run, so the host's JIT has settled (0 = none)",
+    DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+    CustomParser = ParseDuration,
+};
 var projects = Positive(new Option<int>("--projects") { Description = "Projects in the benchmark campaign", DefaultValueFactory = _ => 1000 });
 var pool = new Option<string>("--pool") { Description = "none, or campaign: one 1:1 pool over the whole campaign", DefaultValueFactory = _ => "none" };
 pool.AcceptOnlyFromAmong("none", "campaign");
@@ -92,7 +98,7 @@ var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not scrape 
 
 var bench = new Command("bench", "Set up a fresh campaign, post donations for a fixed duration, report throughput and latency, verify totals")
 {
-    url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, projects, pool, poolBudget, poolDonorCap,
+    url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, warmup, projects, pool, poolBudget, poolDonorCap,
     donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify, hotShare, patchEvery, topUp, expectedRate,
     hostPids, cpuPids, noMetrics,
 };
@@ -116,6 +122,7 @@ bench.SetAction(async (parse, ct) =>
         Connections = parse.GetValue(connections),
         Workers = parse.GetValue(workers) ?? parse.GetValue(connections),
         Duration = parse.GetValue(duration),
+        Warmup = parse.GetValue(warmup),
         Projects = parse.GetValue(projects),
         CampaignPool = parse.GetRequiredValue(pool) == "campaign",
         PoolBudget = parse.GetValue(poolBudget),

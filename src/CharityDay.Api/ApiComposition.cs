@@ -18,6 +18,7 @@ public static class ApiComposition
     public static IServiceCollection AddCharityDayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuthOptions>(configuration.GetSection("CharityDay"));
+        services.AddSingleton<GrainReferences>();
         services.AddSingleton<KeyAuthenticator>();
         services.AddSingleton<ProjectDirectory>();
         services.AddSingleton<PartnerRateLimiter>();

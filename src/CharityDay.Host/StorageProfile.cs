@@ -19,7 +19,15 @@ public static class StorageProfile
     public const string SqliteInvariant = "System.Data.SQLite";
     public const string PostgresInvariant = "Npgsql";
 
+    /// <summary>Embedded profile: the ledger (and, before grains.db existed, the grain state too).</summary>
     public static string SqlitePath(CharityDayOptions options) => Path.GetFullPath(Path.Combine(options.DataDir, "charityday.db"));
+
+    /// <summary>
+    /// Embedded profile: Orleans grain state (settings of campaigns, projects, pools, keys) in a file of
+    /// its own. SQLite has one writer per file: sharing the ledger's, a pool change waited behind the
+    /// donation commits, retrying on SQLite's busy handler (PATCH p99 of seconds under batch load).
+    /// </summary>
+    public static string GrainsSqlitePath(CharityDayOptions options) => Path.GetFullPath(Path.Combine(options.DataDir, "grains.db"));
 
     public static string PostgresConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("Postgres")
@@ -33,7 +41,16 @@ public static class StorageProfile
             return await MigrationRunner.ApplyPostgresAsync(PostgresConnectionString(configuration), ct);
         }
         Directory.CreateDirectory(Path.GetFullPath(options.DataDir));
-        var connectionString = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
+        var ledger = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
+        var grains = SqliteLedgerStore.ConnectionStringFor(GrainsSqlitePath(options));
+        var applied = await MigrateSqliteFileAsync(ledger, ct) + await MigrateSqliteFileAsync(grains, ct);
+        await MoveGrainStateAsync(grains, SqlitePath(options), ct);
+        return applied;
+    }
+
+    /// <summary>Both files get the whole schema; each uses its part (the same scripts, one runner).</summary>
+    private static async Task<int> MigrateSqliteFileAsync(string connectionString, CancellationToken ct)
+    {
         await using (var connection = new SqliteConnection(connectionString))
         {
             await connection.OpenAsync(ct);
@@ -43,6 +60,22 @@ public static class StorageProfile
             await command.ExecuteNonQueryAsync(ct);
         }
         return await MigrationRunner.ApplySqliteAsync(connectionString, ct);
+    }
+
+    /// <summary>
+    /// A data directory from before grains.db kept the grain state in charityday.db: bring it over, once —
+    /// only into an empty grains.db, so a copy interrupted by a crash is simply redone.
+    /// </summary>
+    private static async Task MoveGrainStateAsync(string grainsConnectionString, string ledgerPath, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(grainsConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "ATTACH DATABASE @ledger AS ledger; " +
+            "INSERT INTO main.OrleansStorage SELECT * FROM ledger.OrleansStorage WHERE NOT EXISTS (SELECT 1 FROM main.OrleansStorage); " +
+            "DETACH DATABASE ledger;";
+        command.Parameters.AddWithValue("@ledger", ledgerPath);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public static void ConfigureSilo(ISiloBuilder silo, CharityDayOptions options, IConfiguration configuration)
@@ -81,7 +114,7 @@ public static class StorageProfile
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = SqliteInvariant;
-                o.ConnectionString = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
+                o.ConnectionString = SqliteLedgerStore.ConnectionStringFor(GrainsSqlitePath(options));
             });
         }
     }
@@ -110,7 +143,9 @@ public static class StorageProfile
         }
         else
         {
-            services.AddSingleton<ILedgerStore>(new SqliteLedgerStore(SqliteLedgerStore.ConnectionStringFor(SqlitePath(options))));
+            var connectionString = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
+            services.AddSingleton<ILedgerStore>(new SqliteLedgerStore(connectionString));
+            services.AddHostedService(sp => new SqliteWalCheckpointer(connectionString, sp.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
         }
     }
 }

@@ -1,3 +1,4 @@
+using CharityDay.Api.Http;
 using CharityDay.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public sealed class AuthOptions
 }
 
 /// <summary>Bearer-key authentication. Every request asks the key's grain, so a revocation holds on every silo at once.</summary>
-public sealed class KeyAuthenticator(IGrainFactory grains, IOptions<AuthOptions> options)
+public sealed class KeyAuthenticator(GrainReferences grains, IOptions<AuthOptions> options)
 {
     private readonly string? _bootstrapHash = string.IsNullOrEmpty(options.Value.BootstrapManagerKey)
         ? null
@@ -39,7 +40,7 @@ public sealed class KeyAuthenticator(IGrainFactory grains, IOptions<AuthOptions>
         {
             return null;
         }
-        var key = await grains.GetGrain<IApiKeyGrain>(keyId).Get();
+        var key = await grains.ApiKey(keyId).Get();
         if (key is null || key.Revoked || !ApiKeySecrets.HashesEqual(hash, key.SecretHash))
         {
             return null;

@@ -27,7 +27,7 @@ public static class DonationEndpoints
         return group;
     }
 
-    private static async Task<IResult> PostOne(HttpContext context, IGrainFactory grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostOne(HttpContext context, GrainReferences grains, ProjectDirectory projects, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -52,7 +52,7 @@ public static class DonationEndpoints
         return ToResult(outcomes[0]);
     }
 
-    private static async Task<IResult> PostBatch(HttpContext context, IGrainFactory grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostBatch(HttpContext context, GrainReferences grains, ProjectDirectory projects, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -147,7 +147,7 @@ public static class DonationEndpoints
     /// parallel calls; such an item, and every later one with its id, waits for a later round, so the
     /// batch is judged as if its items were posted one after another.
     /// </summary>
-    private static async Task<DonationOutcome[]> SubmitAsync(IGrainFactory grains, ProjectDirectory projects, IReadOnlyList<DonationRequest> requests)
+    private static async Task<DonationOutcome[]> SubmitAsync(GrainReferences grains, ProjectDirectory projects, IReadOnlyList<DonationRequest> requests)
     {
         var outcomes = new DonationOutcome[requests.Count];
         var campaigns = new string?[requests.Count];
@@ -187,7 +187,7 @@ public static class DonationEndpoints
             }
             await Task.WhenAll(byCampaign.Select(async pair =>
             {
-                var answered = await grains.GetGrain<ICampaignGrain>(pair.Key).Donate([.. pair.Value.Select(i => requests[i])]);
+                var answered = await grains.Campaign(pair.Key).Donate([.. pair.Value.Select(i => requests[i])]);
                 for (var j = 0; j < pair.Value.Count; j++)
                 {
                     outcomes[pair.Value[j]] = answered[j];

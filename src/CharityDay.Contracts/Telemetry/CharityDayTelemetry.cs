@@ -32,6 +32,9 @@ public static class CharityDayTelemetry
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
         "charityday.ledger.commit.duration", "ms", "Time of one group-commit transaction.");
 
+    public static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>(
+        "charityday.ledger.checkpoint.duration", "ms", "Embedded profile: one background WAL checkpoint of the SQLite file.");
+
     public static readonly Counter<long> Commits = Meter.CreateCounter<long>(
         "charityday.ledger.commits", "{commit}", "Group-commit transactions, by result.");
 

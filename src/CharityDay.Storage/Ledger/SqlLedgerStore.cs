@@ -20,8 +20,16 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     protected virtual string AuditIdColumnDefault => "";
 
+    /// <summary>
+    /// Taken around every write transaction. A database with one writer per file (SQLite) queues this
+    /// process's writers here, first come first served, instead of letting them poll its busy handler —
+    /// whose growing sleeps made an audit entry or a refund wait far longer than the commit before it.
+    /// </summary>
+    protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
+
     public async Task<WriterFence> ClaimWriterAsync(string campaignId, CancellationToken ct = default)
     {
+        using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
         await using var command = connection.CreateCommand();
@@ -62,6 +70,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             return;
         }
+        using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
         try
@@ -219,6 +228,7 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
     {
+        using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
         await CheckFenceAsync(connection, tx, fence, ct);
@@ -249,6 +259,7 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
     {
+        using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
         await CheckFenceAsync(connection, tx, fence, ct);
@@ -342,6 +353,7 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public async Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default)
     {
+        using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText =

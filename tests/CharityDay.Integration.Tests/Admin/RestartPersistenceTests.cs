@@ -1,4 +1,5 @@
 using CharityDay.Integration.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace CharityDay.Integration.Tests.Admin;
 
@@ -66,6 +67,55 @@ public sealed class RestartPersistenceTests : IAsyncLifetime
         Assert.Equal(50, donation["matchedTotal"].GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_data_directory_from_before_grains_db_keeps_its_settings_and_money()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var pool = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["ratioBps"] = 10_000 });
+        var (_, partnerKey) = await api.CreatePartnerAsync();
+        ApiClient.Ensure(await api.DonateAsync(partnerKey, "before-upgrade", project, "u1", 300), 201);
+        string[] reads = [$"/v1/campaigns/{campaign}", $"/v1/projects/{project}", $"/v1/admin/pools/{pool}"];
+        var before = await ReadAsync(api, reads);
+
+        await _deployment.Host.StopAsync();
+        // The layout of earlier releases: grain state in charityday.db, no grains.db.
+        var ledgerFile = Path.Combine(_deployment.DataDir, "charityday.db");
+        var grainsFile = Path.Combine(_deployment.DataDir, "grains.db");
+        await using (var ledger = new SqliteConnection($"Data Source={ledgerFile};Pooling=false"))
+        {
+            await ledger.OpenAsync();
+            await using var copy = ledger.CreateCommand();
+            copy.CommandText = "ATTACH DATABASE @grains AS grains; INSERT INTO main.OrleansStorage SELECT * FROM grains.OrleansStorage; DETACH DATABASE grains;";
+            copy.Parameters.AddWithValue("@grains", grainsFile);
+            Assert.True(await copy.ExecuteNonQueryAsync() > 0, "no grain state to move back");
+        }
+        foreach (var file in Directory.GetFiles(_deployment.DataDir, "grains.db*"))
+        {
+            File.Delete(file);
+        }
+
+        await _deployment.RestartAsync();
+        Assert.Equal(before, await ReadAsync(api, reads));
+        Assert.True(File.Exists(grainsFile), "grains.db was not created");
+        var after = await api.DonateAsync(partnerKey, "after-upgrade", project, "u2", 200);
+        Assert.True(after.Code == 201, after.ToString());
+        Assert.Equal(200, after["matchedTotal"].GetValue<long>());
+    }
+
+    private static async Task<string> ReadAsync(ApiClient api, string[] paths)
+    {
+        var lines = new List<string>();
+        foreach (var path in paths)
+        {
+            var response = await api.Manager(HttpMethod.Get, path);
+            Assert.True(response.Code == 200, $"GET {path}: {response}");
+            lines.Add($"{path} {response.Body}");
+        }
+        return string.Join('\n', lines);
+    }
+
     /// <summary>Every read as one text; the keys' standing (valid, scoped, revoked) is part of it.</summary>
     private static async Task<string> ReadAllAsync(ApiClient api, string[] paths, string partnerKey, string scopedKey, string revokedKey)
     {
@@ -92,6 +142,8 @@ public sealed class RestartPersistenceTests : IAsyncLifetime
         public override string Profile => "Embedded";
 
         public HostProcess Host => Hosts[^1];
+
+        public string DataDir => _dataDir;
 
         public override Task InitializeAsync() => StartAsync();
 

@@ -35,6 +35,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         Assert.Equal(TelemetryScenario.Commits, scrape.Single("charityday_ledger_commit_batch_size_count", Campaign));
         Assert.Equal(TelemetryScenario.Commits, scrape.Single("charityday_ledger_commit_batch_size_sum", Campaign));
         Assert.Equal(TelemetryScenario.PoolChanges, scrape.Single("charityday_pool_change_duration_milliseconds_count", Pool));
+        // The embedded host checkpoints its WAL in the background, once a second, from its first second on.
+        Assert.True(scrape.Single("charityday_ledger_checkpoint_duration_milliseconds_count") >= 1);
         Assert.True(scrape.Single("charityday_donations_ingest_duration_milliseconds_count", ("result", "Created")) >= TelemetryScenario.Accepted);
         Assert.NotEmpty(scrape.Find("charityday_donations_ingest_duration_milliseconds_bucket", ("result", "Replayed"), ("le", "+Inf")));
         Assert.NotEmpty(scrape.Find("charityday_donations_ingest_duration_milliseconds_bucket", ("result", "Conflict"), ("le", "+Inf")));
@@ -60,6 +62,7 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_donations_ingest_duration_milliseconds"] = "histogram",
             ["charityday_ledger_commit_duration_milliseconds"] = "histogram",
             ["charityday_ledger_commit_batch_size"] = "histogram",
+            ["charityday_ledger_checkpoint_duration_milliseconds"] = "histogram",
             ["charityday_pool_change_duration_milliseconds"] = "histogram",
             ["charityday_pool_budget_fen"] = "gauge",
             ["charityday_pool_matched_fen"] = "gauge",
