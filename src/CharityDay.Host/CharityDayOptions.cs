@@ -27,5 +27,8 @@ public sealed class CharityDayOptions
     /// <summary>Production: apply migrations before the silo starts (safe from several silos at once).</summary>
     public bool MigrateOnStart { get; set; }
 
+    /// <summary>Donations a campaign queues for its next commits before it sheds load with 429 (at least 1,000).</summary>
+    public int MaxPendingDonations { get; set; } = new Grains.Campaigns.CampaignWriteOptions().MaxPendingDonations;
+
     public bool IsProduction => string.Equals(Profile, ProductionProfile, StringComparison.OrdinalIgnoreCase);
 }

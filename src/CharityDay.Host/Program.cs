@@ -1,4 +1,5 @@
 using CharityDay.Api;
+using CharityDay.Grains.Campaigns;
 using CharityDay.Grains.Telemetry;
 using CharityDay.Host;
 using CharityDay.ServiceDefaults;
@@ -31,6 +32,11 @@ builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SiloStartup>();
+builder.Services.AddOptions<CampaignWriteOptions>()
+    .Configure(o => o.MaxPendingDonations = options.MaxPendingDonations)
+    .Validate(o => o.MaxPendingDonations >= CampaignWriteOptions.MinPendingDonations,
+        $"CharityDay:MaxPendingDonations must be at least {CampaignWriteOptions.MinPendingDonations} (the largest batch)")
+    .ValidateOnStart();
 StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
 StorageProfile.AddSharedRateLimits(builder.Services, builder.Configuration);
 builder.Services.AddCharityDayApi(builder.Configuration);

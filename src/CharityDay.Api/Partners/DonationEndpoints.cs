@@ -101,6 +101,11 @@ public static class DonationEndpoints
         {
             results[valid[i].Index] = BatchItem(valid[i].Index, outcomes[i]);
         }
+        if (outcomes.Any(o => o.Kind == DonationResultKind.Overloaded))
+        {
+            // Items were shed: tell the partner when to resend them (same ids), as a single post's 429 does.
+            context.Response.Headers.RetryAfter = "1";
+        }
         return TypedResults.Ok(new { results });
     }
 

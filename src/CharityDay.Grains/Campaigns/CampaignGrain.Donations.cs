@@ -21,7 +21,7 @@ public sealed partial class CampaignGrain
         {
             return [.. donations.Select(_ => DonationOutcome.Of(DonationResultKind.ProjectNotFound, "the project's campaign does not exist"))];
         }
-        if (_pending.Count + donations.Count > CampaignLimits.MaxPending)
+        if (_pending.Count + donations.Count > writeOptions.Value.MaxPendingDonations)
         {
             CharityDayTelemetry.Shed.Add(donations.Count, new KeyValuePair<string, object?>("campaign", CampaignId));
             return [.. donations.Select(_ => DonationOutcome.Of(DonationResultKind.Overloaded, "the campaign's write queue is full"))];

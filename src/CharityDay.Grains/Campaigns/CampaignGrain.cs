@@ -4,6 +4,7 @@ using CharityDay.Domain;
 using CharityDay.Domain.Matching;
 using CharityDay.Storage.Ledger;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace CharityDay.Grains.Campaigns;
@@ -19,6 +20,7 @@ public sealed partial class CampaignGrain(
     [PersistentState("campaign", GrainStorage.Name)] IPersistentState<CampaignState> state,
     ILedgerStore ledger,
     TimeProvider time,
+    IOptions<CampaignWriteOptions> writeOptions,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);

@@ -6,9 +6,6 @@ public static class CampaignLimits
     /// <summary>Donations in one group-commit transaction.</summary>
     public const int MaxBatch = 2_000;
 
-    /// <summary>Donations waiting for a commit; beyond it the campaign sheds load with 429.</summary>
-    public const int MaxPending = 50_000;
-
     /// <summary>Recently written donations kept for fast replays.</summary>
     public const int RecentDonationsCached = 200_000;
 
