@@ -1,0 +1,298 @@
+using CharityDay.Domain.Matching;
+using CharityDay.Domain.Tests.Matching.Model;
+using System.Globalization;
+using Xunit;
+
+namespace CharityDay.Domain.Tests.Matching.Simulation;
+
+/// <summary>
+/// One seeded run: the world around the authority — clock, ledger, pool grains' store, the
+/// callers waiting for answers — and the reference model, which is told of exactly the work
+/// the ledger holds, in commit order. Every step is checked; a failure reports the seed, the
+/// mix, the pools and the steps with their answers.
+/// </summary>
+internal sealed partial class SimulationRun
+{
+    /// <summary>A failure prints this many of the last steps; the seed replays all of them.</summary>
+    private const int StepsShownOnFailure = 400;
+
+    /// <summary>The drain after the last step must reach quiescence within this many steps.</summary>
+    private const int MaxDrainSteps = 20_000;
+
+    private readonly int _seed;
+    private readonly SimMix _mix;
+    private readonly IReadOnlyList<PoolRules> _initialPools;
+    private readonly Workload _workload;
+    private readonly ReferenceModel _model = new();
+    private readonly Dictionary<string, PoolRules> _poolStore = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, object> _waiting = [];
+    private readonly HashSet<DonationKey> _created = [];
+    private readonly List<(int Step, object Entry)> _trace = [];
+    private readonly Auditor _auditor;
+    private readonly LiveChangeAuditor _liveChanges;
+    private int _step;
+
+    /// <summary>Where the model's copy of the batch in flight begins; null when none is in flight.</summary>
+    private (int Donations, int Matches)? _inFlightFrom;
+
+    private SimulationRun(int seed)
+    {
+        _seed = seed;
+        var random = new Random(seed);
+        _mix = SimMix.From(random);
+        _initialPools = [.. SimCampaign.PoolIds.Select(id => SimCampaign.Pool(random, id))];
+        _workload = new Workload(random, _mix);
+        Clock = new SimClock(SimCampaign.Start);
+        Ledger = new SimulatedLedger(seed);
+        foreach (var pool in _initialPools)
+        {
+            _poolStore[pool.PoolId] = pool;
+            _model.SetPool(pool);
+        }
+        _auditor = new Auditor(_model, Ledger, Clock);
+        _liveChanges = new LiveChangeAuditor(_initialPools);
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+    }
+
+    public SimClock Clock { get; }
+
+    public SimulatedLedger Ledger { get; }
+
+    public SimulatedAuthority Authority { get; private set; }
+
+    /// <summary>Requests whose caller was never told "done" and will try again.</summary>
+    public List<DonationRequest> Retryable { get; } = [];
+
+    public static void Play(int seed, int steps)
+    {
+        var run = new SimulationRun(seed);
+        try
+        {
+            for (var i = 0; i < steps; i++)
+            {
+                run.Execute(run._workload.Next(run));
+            }
+            run.DrainToQuiescence();
+        }
+        catch (Exception e)
+        {
+            Assert.Fail(run.Report(e, steps));
+        }
+    }
+
+    private (int Donations, int Matches) CommittedInModel => _inFlightFrom ?? (_model.Donations.Count, _model.Matches.Count);
+
+    private void Execute(Step step)
+    {
+        _step++;
+        _trace.Add((_step, step));
+        switch (step)
+        {
+            case ArriveStep arrive:
+                foreach (var donation in arrive.Donations)
+                {
+                    _waiting.Add(donation.CallId, donation);
+                }
+                Authority.Arrive(arrive.Donations);
+                break;
+            case CutStep cut:
+                Cut(cut.MaxSize);
+                break;
+            case CommitStep:
+                var batch = Authority.InFlight ?? throw new InvalidOperationException("commit without a batch in flight");
+                Authority.CommitBatch();
+                BatchCommitted(batch);
+                break;
+            case FailCommitStep:
+                Authority.FailBatch();
+                ForgetBatchInFlight();
+                break;
+            case SiloDeathStep death:
+                SiloDies(death.CommitLanded);
+                break;
+            case PatchStep patch:
+                // The pool grain persists the merged settings, then asks the campaign to apply them.
+                var rules = SimCampaign.Patch(_poolStore[patch.PoolId], patch.Kind, patch.Value);
+                _poolStore[patch.PoolId] = rules;
+                Request(new PoolChangeRequest(patch.CallId, rules));
+                break;
+            case RefundStep refund:
+                Request(new RefundRequest(refund.CallId, refund.Key, refund.WriteFails));
+                break;
+            case ClawbackStep clawback:
+                Request(new ClawbackRequest(clawback.CallId, clawback.PoolId, clawback.DonorId, clawback.WriteFails));
+                break;
+            case AdvanceStep advance:
+                Clock.Advance(TimeSpan.FromMilliseconds(advance.Ms));
+                break;
+            case BoundaryStep boundary:
+                Clock.MoveTo(NextBoundary(boundary.JustBefore));
+                break;
+            case ReadStep:
+                Authority.Read();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(step), step, null);
+        }
+        foreach (var answer in Authority.TakeAnswers())
+        {
+            _trace.Add((_step, answer));
+            Handle(answer);
+        }
+        _auditor.AfterStep(Authority, CommittedInModel);
+    }
+
+    private void Request(AdminRequest request)
+    {
+        _waiting.Add(request.CallId, request);
+        Authority.Request(request);
+    }
+
+    /// <summary>The book is matched ahead of the commit, so the model is too; a failed commit takes both back.</summary>
+    private void Cut(int maxSize)
+    {
+        if (!Authority.BookStale)
+        {
+            _auditor.RememberCommittedBook(Authority.Book);
+        }
+        var from = (_model.Donations.Count, _model.Matches.Count);
+        var accepted = Authority.CutBatch(maxSize);
+        if (accepted.Count > 0)
+        {
+            _inFlightFrom = from;
+        }
+        foreach (var donation in accepted)
+        {
+            DecideInModel(donation);
+        }
+    }
+
+    private void DecideInModel(LedgerRow donation)
+    {
+        var facts = new DonationFacts(donation.Key, donation.DonorId, donation.ProjectId, donation.AmountFen, donation.AcceptedAt);
+        var expected = _model.Accept(facts).Where(d => d.MatchFen > 0).Select(d => (d.PoolId, d.MatchFen, d.RatioBps)).ToList();
+        var actual = donation.Matches.Select(m => (m.PoolId, m.AmountFen, m.RatioBps)).ToList();
+        if (!expected.SequenceEqual(actual))
+        {
+            throw SimulationCheckException.Of($"matches of {donation}", string.Join(", ", expected), string.Join(", ", actual));
+        }
+        // "Today" is the day of the acceptance time on the server clock (SPEC §3), stamped when matched.
+        if (donation.AcceptedAt != Clock.Now)
+        {
+            throw SimulationCheckException.Of($"acceptance time of {donation}", Clock.Now, donation.AcceptedAt);
+        }
+        if (donation.LocalDay != ReferenceModel.DayOf(donation.AcceptedAt))
+        {
+            throw SimulationCheckException.Of($"local day of {donation}", ReferenceModel.DayOf(donation.AcceptedAt), donation.LocalDay);
+        }
+    }
+
+    private void BatchCommitted(InFlightBatch batch)
+    {
+        _liveChanges.Committed(batch.Accepted, _step);
+        _inFlightFrom = null;
+    }
+
+    private void ForgetBatchInFlight()
+    {
+        if (_inFlightFrom is { } from)
+        {
+            _model.Donations.RemoveRange(from.Donations, _model.Donations.Count - from.Donations);
+            _model.Matches.RemoveRange(from.Matches, _model.Matches.Count - from.Matches);
+            _inFlightFrom = null;
+        }
+    }
+
+    private void SiloDies(bool commitLanded)
+    {
+        var batch = Authority.InFlight;
+        var landed = commitLanded && batch is not null;
+        if (landed || (batch is null && !Authority.BookStale))
+        {
+            _auditor.RememberCommittedBook(Authority.Book);
+        }
+        Authority.Die(landed);
+        if (batch is not null && landed)
+        {
+            BatchCommitted(batch);
+        }
+        else
+        {
+            ForgetBatchInFlight();
+        }
+        // Nobody waiting gets an answer: to them the connection dropped. Donors' clients retry.
+        foreach (var (callId, request) in _waiting.OrderBy(w => w.Key))
+        {
+            _trace.Add((_step, $"#{callId} lost with the silo"));
+            if (request is DonationRequest donation)
+            {
+                Retryable.Add(donation);
+            }
+        }
+        _waiting.Clear();
+        // The new activation reads each pool from its grain: a change persisted by a PATCH that
+        // never answered governs from now on.
+        foreach (var rules in _poolStore.Values)
+        {
+            _model.SetPool(rules);
+            _liveChanges.TakesEffect(rules, _step, "adopted from the pool store by the new activation");
+        }
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+    }
+
+    /// <summary>The next instant where a rule in effect flips: local midnight, a daily opening, a window's edge.</summary>
+    private DateTimeOffset NextBoundary(bool justBefore)
+    {
+        var now = Clock.Now;
+        var midnight = new DateTimeOffset(now.ToOffset(ReferenceModel.LocalOffset).Date, ReferenceModel.LocalOffset);
+        var candidates = new List<DateTimeOffset> { midnight.AddDays(1), midnight.AddDays(2) };
+        foreach (var pool in Authority.Pools.Values)
+        {
+            candidates.AddRange(new[] { pool.StartsAt, pool.EndsAt }.OfType<DateTimeOffset>());
+            if (pool.DailyOpensAt is { } opens)
+            {
+                candidates.Add(midnight + opens.ToTimeSpan());
+                candidates.Add(midnight.AddDays(1) + opens.ToTimeSpan());
+            }
+        }
+        return candidates.Select(c => justBefore ? c.AddMilliseconds(-1) : c).Where(c => c > now).Min();
+    }
+
+    /// <summary>No more failures: every batch commits and every unanswered caller retries until all are answered.</summary>
+    private void DrainToQuiescence()
+    {
+        for (var i = 0; i < MaxDrainSteps && (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0); i++)
+        {
+            Execute(_workload.Drain(this));
+        }
+        if (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0 || _waiting.Count > 0)
+        {
+            throw SimulationCheckException.Of($"after {MaxDrainSteps} drain steps", "every caller answered",
+                $"{_waiting.Count} waiting, {Retryable.Count} to retry, {Authority.PendingCount} queued");
+        }
+        _auditor.AtQuiescence(Authority);
+    }
+
+    private string Report(Exception e, int steps)
+    {
+        var lines = new List<string>
+        {
+            $"Simulation seed {_seed} failed at step {_step} (clock {Clock.Now:O}): {e.Message}",
+            $"Reproduce with SimulationRun.Play(seed: {_seed}, steps: {steps}).",
+            $"mix: {_mix}",
+        };
+        lines.AddRange(_initialPools.Select(SimCampaign.Describe));
+        var shownFrom = Math.Max(1, _step - StepsShownOnFailure + 1);
+        if (shownFrom > 1)
+        {
+            lines.Add($"(steps 1..{shownFrom - 1} omitted; the seed replays them)");
+        }
+        lines.AddRange(_trace.Where(t => t.Step >= shownFrom)
+            .Select(t => t.Entry is Step ? $"{t.Step.ToString(CultureInfo.InvariantCulture)}. {t.Entry}" : $"      -> {t.Entry}"));
+        if (e is not SimulationCheckException)
+        {
+            lines.Add(e.ToString());
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,41 @@
+using CharityDay.Domain.Tests.Matching.Model;
+
+namespace CharityDay.Domain.Tests.Matching.Simulation;
+
+/// <summary>One step of a simulated campaign day, as the driver chose it; a failing run prints them all.</summary>
+internal abstract record Step;
+
+/// <summary>Partners post donations; <paramref name="Why"/> says whether they are new, retries or conflicting retries.</summary>
+internal sealed record ArriveStep(IReadOnlyList<DonationRequest> Donations, string Why) : Step
+{
+    public override string ToString() => $"arrive ({Why}): {string.Join("; ", Donations)}";
+}
+
+/// <summary>The flush loop takes the lock and matches the queued donations, up to <paramref name="MaxSize"/>.</summary>
+internal sealed record CutStep(int MaxSize) : Step;
+
+internal sealed record CommitStep : Step;
+
+/// <summary>The batch's ledger transaction fails: its callers get 503, the book goes stale.</summary>
+internal sealed record FailCommitStep : Step;
+
+/// <summary>The silo dies; with a batch in flight, its transaction may have landed just before.</summary>
+internal sealed record SiloDeathStep(bool CommitLanded) : Step;
+
+/// <summary>A manager's PATCH of one pool, read by <see cref="SimCampaign.Patch"/>.</summary>
+internal sealed record PatchStep(int CallId, string PoolId, PoolChange Kind, long Value) : Step;
+
+internal sealed record RefundStep(int CallId, DonationKey Key, bool WriteFails) : Step;
+
+internal sealed record ClawbackStep(int CallId, string PoolId, string DonorId, bool WriteFails) : Step;
+
+internal sealed record AdvanceStep(long Ms) : Step;
+
+/// <summary>
+/// The clock moves to the next instant where a rule flips — local midnight (a new day's tranche),
+/// a daily opening, a window's edge — or to one millisecond before it.
+/// </summary>
+internal sealed record BoundaryStep(bool JustBefore) : Step;
+
+/// <summary>Someone reads the campaign's totals; a stale book is rebuilt first.</summary>
+internal sealed record ReadStep : Step;
