@@ -75,25 +75,12 @@ public static class PoolAdminEndpoints
 
     private static async Task<IResult> Patch(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
+        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        if (access is null)
         {
-            return denied;
+            return problem!;
         }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return ApiProblem.InvalidId("poolId");
-        }
-        var pool = grains.GetGrain<IPoolGrain>(poolId);
-        var current = await pool.Get();
-        if (current is null)
-        {
-            return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
-        }
-        if (!caller!.CanManage(current.CampaignId))
-        {
-            return Guard.OutOfScope(current.CampaignId);
-        }
+        var (caller, pool, current) = access;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -136,48 +123,24 @@ public static class PoolAdminEndpoints
 
     private static async Task<IResult> Get(HttpContext context, string poolId, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
+        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: false);
+        if (access is null)
         {
-            return denied;
+            return problem!;
         }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return ApiProblem.InvalidId("poolId");
-        }
-        var pool = await grains.GetGrain<IPoolGrain>(poolId).Get();
-        if (pool is null)
-        {
-            return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
-        }
-        if (!caller!.CanRead(pool.CampaignId))
-        {
-            return Guard.OutOfScope(pool.CampaignId);
-        }
+        var pool = access.Pool;
         var usage = await grains.GetGrain<ICampaignGrain>(pool.CampaignId).GetPoolUsage(poolId);
         return TypedResults.Ok(AdminJson.PoolWithUsage(pool, usage));
     }
 
     private static async Task<IResult> Clawback(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
+        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        if (access is null)
         {
-            return denied;
+            return problem!;
         }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return ApiProblem.InvalidId("poolId");
-        }
-        var pool = await grains.GetGrain<IPoolGrain>(poolId).Get();
-        if (pool is null)
-        {
-            return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
-        }
-        if (!caller!.CanManage(pool.CampaignId))
-        {
-            return Guard.OutOfScope(pool.CampaignId);
-        }
+        var (caller, _, pool) = access;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -201,4 +164,34 @@ public static class PoolAdminEndpoints
             new { poolId, donorId, reason, matchesReversed = outcome.MatchesReversed, amountReturned = outcome.AmountReturnedFen, matched = usageAfter.MatchedFen, remaining = usageAfter.RemainingFen });
         return TypedResults.Ok(result);
     }
+
+    /// <summary>
+    /// The prologue of every call on an existing pool, in the order that tells a caller no more than
+    /// it may know: a key with the role (manager to change, manager or viewer to read), a well-formed
+    /// id, the pool, and the key's scope over the pool's campaign.
+    /// </summary>
+    private static async Task<(PoolAccess? Access, IResult? Problem)> ExistingPoolAsync(HttpContext context, string poolId, IGrainFactory grains, bool write)
+    {
+        var (caller, denied) = write
+            ? await Guard.RequireAsync(context, Roles.Manager)
+            : await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
+        if (denied is not null)
+        {
+            return (null, denied);
+        }
+        if (!Identifiers.IsValid(poolId))
+        {
+            return (null, ApiProblem.InvalidId("poolId"));
+        }
+        var grain = grains.GetGrain<IPoolGrain>(poolId);
+        var pool = await grain.Get();
+        if (pool is null)
+        {
+            return (null, ApiProblem.NotFound("poolId", $"pool {poolId} does not exist"));
+        }
+        var allowed = write ? caller!.CanManage(pool.CampaignId) : caller!.CanRead(pool.CampaignId);
+        return allowed ? (new PoolAccess(caller, grain, pool), null) : (null, Guard.OutOfScope(pool.CampaignId));
+    }
+
+    private sealed record PoolAccess(Caller Caller, IPoolGrain Grain, PoolSettings Pool);
 }
