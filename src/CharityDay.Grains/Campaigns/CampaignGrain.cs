@@ -243,33 +243,7 @@ public sealed partial class CampaignGrain(
         }
         var now = time.GetUtcNow();
         var snapshot = await ledger.LoadCampaignAsync(CampaignId, book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow, ct);
-        var totals = new Dictionary<string, ProjectTotals>(StringComparer.Ordinal);
-        ProjectTotals Of(string id) => totals.TryGetValue(id, out var t) ? t : totals[id] = new ProjectTotals();
-        foreach (var (projectId, partnerId, raised, count) in snapshot.ProjectRaised)
-        {
-            Of(projectId).AddDonation(partnerId, raised, count);
-        }
-        foreach (var (poolId, projectId, matched, count) in snapshot.PoolProjectMatched)
-        {
-            book.RestorePoolProject(poolId, projectId, matched, count);
-            Of(projectId).AddMatched(matched);
-        }
-        foreach (var (poolId, day, matched) in snapshot.PoolDayMatched)
-        {
-            book.RestorePoolDay(poolId, day, matched);
-        }
-        foreach (var (poolId, partnerId, donorId, day, matched, count) in snapshot.DonorDays)
-        {
-            book.RestoreDonorDay(poolId, new DonorKey(partnerId, donorId), day, matched, count);
-        }
-        foreach (var (partnerId, donorId, acceptedAt) in snapshot.RecentDonations)
-        {
-            book.RestoreRecentDonation(new DonorKey(partnerId, donorId), acceptedAt);
-        }
-        foreach (var (poolId, donorId) in snapshot.Clawbacks)
-        {
-            book.Flag(poolId, donorId);
-        }
+        var totals = snapshot.RestoreInto(book);
         _book = book;
         _totals.Clear();
         foreach (var (id, t) in totals)

@@ -1,4 +1,5 @@
 using CharityDay.Domain;
+using CharityDay.Domain.Matching;
 
 namespace CharityDay.Storage.Ledger;
 

@@ -43,16 +43,5 @@ public sealed record AuditEntry(
     string? BeforeJson,
     string? AfterJson);
 
-/// <summary>Everything a campaign's write path derives from the ledger when it activates.</summary>
-public sealed class CampaignLedgerSnapshot
-{
-    public List<(string ProjectId, string PartnerId, long RaisedFen, long Count)> ProjectRaised { get; } = [];
-    public List<(string PoolId, string ProjectId, long MatchedFen, long Count)> PoolProjectMatched { get; } = [];
-    public List<(string PoolId, DateOnly Day, long MatchedFen)> PoolDayMatched { get; } = [];
-    public List<(string PoolId, string PartnerId, string DonorId, DateOnly Day, long MatchedFen, int Count)> DonorDays { get; } = [];
-    public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
-    public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
-}
-
 /// <summary>A second donation with a (partnerId, donationId) the ledger already holds.</summary>
 public sealed class DuplicateDonationException(string message, Exception inner) : Exception(message, inner);

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using CharityDay.Domain;
+using CharityDay.Domain.Matching;
 
 namespace CharityDay.Storage.Ledger;
 

@@ -12,7 +12,10 @@ public sealed class OverloadTests : IAsyncLifetime
 {
     private const int Batches = 16;
     private const int PerBatch = 1000;
-    private readonly SmallQueueEmbedded _deployment = new();
+    private readonly EmbeddedDeployment _deployment = new()
+    {
+        Settings = new Dictionary<string, string> { ["CharityDay__MaxPendingDonations"] = "1000" },
+    };
 
     public Task InitializeAsync() => _deployment.InitializeAsync();
 
@@ -89,31 +92,4 @@ public sealed class OverloadTests : IAsyncLifetime
     }
 
     private static string TypeName(JsonNode error) => error["type"]!.GetValue<string>().Split('/')[^1];
-
-    private sealed class SmallQueueEmbedded : Deployment
-    {
-        private readonly string _dataDir = Directory.CreateTempSubdirectory("charityday-overload-").FullName;
-
-        public override string Profile => "Embedded";
-
-        public override async Task InitializeAsync()
-        {
-            var host = new HostProcess("embedded-overload", new Dictionary<string, string>
-            {
-                ["CharityDay__DataDir"] = _dataDir,
-                ["CharityDay__BootstrapManagerKey"] = ManagerKey,
-                ["CharityDay__MaxPendingDonations"] = "1000",
-                ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-            Hosts.Add(host);
-            await host.StartAsync();
-        }
-
-        protected override Task CleanUpAsync()
-        {
-            Directory.Delete(_dataDir, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
 }

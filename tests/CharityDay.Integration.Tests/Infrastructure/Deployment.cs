@@ -52,6 +52,9 @@ public abstract class Deployment : IAsyncLifetime
 /// <summary>The README's run command: one process, SQLite in a data directory.</summary>
 public sealed class EmbeddedDeployment : Deployment
 {
+    /// <summary>Extra environment for the host (CharityDay__X=…), for a test that needs a setting changed.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public string DataDir { get; } = Directory.CreateTempSubdirectory("charityday-test-").FullName;
 
     public override string Profile => "Embedded";
@@ -64,7 +67,7 @@ public sealed class EmbeddedDeployment : Deployment
             ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        }.Concat(Settings).ToDictionary());
         Hosts.Add(host);
         await host.StartAsync();
     }

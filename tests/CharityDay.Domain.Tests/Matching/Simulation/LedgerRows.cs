@@ -30,17 +30,3 @@ internal sealed record LedgerRow(
         $"{Key.PartnerId}/{Key.DonationId} {DonorId}->{ProjectId} {AmountFen} at {AcceptedAt:HH:mm:ss.fff} ({LocalDay})" +
         $"{(Refunded ? " refunded" : "")} [{string.Join(", ", Matches.Select(m => $"{m.PoolId}:{m.AmountFen}@{m.RatioBps}{(m.IsLive ? "" : "/" + m.Reversal)}"))}]";
 }
-
-/// <summary>
-/// What a campaign's rebuild reads from the ledger: the same six GROUP BY answers
-/// <c>SqlLedgerStore.LoadCampaignAsync</c> returns, in the same shapes.
-/// </summary>
-internal sealed class LedgerSnapshot
-{
-    public List<(string ProjectId, string PartnerId, long RaisedFen, long Count)> ProjectRaised { get; } = [];
-    public List<(string PoolId, string ProjectId, long MatchedFen, long Count)> PoolProjectMatched { get; } = [];
-    public List<(string PoolId, DateOnly Day, long MatchedFen)> PoolDayMatched { get; } = [];
-    public List<(string PoolId, string PartnerId, string DonorId, DateOnly Day, long MatchedFen, int Count)> DonorDays { get; } = [];
-    public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
-    public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
-}

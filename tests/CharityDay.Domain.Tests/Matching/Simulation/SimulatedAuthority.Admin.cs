@@ -37,8 +37,9 @@ internal sealed partial class SimulatedAuthority
     }
 
     /// <summary>
-    /// <c>RebuildFromLedgerAsync</c> without installing the result: the book and totals a fresh
-    /// activation would derive from the ledger now. The auditor uses it to see what a read sees.
+    /// <c>RebuildFromLedgerAsync</c> without installing the result — the same
+    /// <see cref="CampaignLedgerSnapshot.RestoreInto"/> — the book and totals a fresh activation would
+    /// derive from the ledger now. The auditor uses it to see what a read sees.
     /// </summary>
     public (MatchingBook Book, Dictionary<string, ProjectTotals> Totals) BuildFromLedger()
     {
@@ -49,33 +50,7 @@ internal sealed partial class SimulatedAuthority
         }
         var now = _clock.Now;
         var snapshot = _ledger.Load(book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow);
-        var totals = new Dictionary<string, ProjectTotals>(StringComparer.Ordinal);
-        ProjectTotals Of(string id) => totals.TryGetValue(id, out var t) ? t : totals[id] = new ProjectTotals();
-        foreach (var (projectId, partnerId, raised, count) in snapshot.ProjectRaised)
-        {
-            Of(projectId).AddDonation(partnerId, raised, count);
-        }
-        foreach (var (poolId, projectId, matched, count) in snapshot.PoolProjectMatched)
-        {
-            book.RestorePoolProject(poolId, projectId, matched, count);
-            Of(projectId).AddMatched(matched);
-        }
-        foreach (var (poolId, day, matched) in snapshot.PoolDayMatched)
-        {
-            book.RestorePoolDay(poolId, day, matched);
-        }
-        foreach (var (poolId, partnerId, donorId, day, matched, count) in snapshot.DonorDays)
-        {
-            book.RestoreDonorDay(poolId, new DonorKey(partnerId, donorId), day, matched, count);
-        }
-        foreach (var (partnerId, donorId, acceptedAt) in snapshot.RecentDonations)
-        {
-            book.RestoreRecentDonation(new DonorKey(partnerId, donorId), acceptedAt);
-        }
-        foreach (var (poolId, donorId) in snapshot.Clawbacks)
-        {
-            book.Flag(poolId, donorId);
-        }
+        var totals = snapshot.RestoreInto(book);
         return (book, totals);
     }
 

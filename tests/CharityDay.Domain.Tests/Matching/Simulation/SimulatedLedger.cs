@@ -1,3 +1,5 @@
+using CharityDay.Domain.Matching;
+
 namespace CharityDay.Domain.Tests.Matching.Simulation;
 
 /// <summary>
@@ -82,9 +84,9 @@ internal sealed class SimulatedLedger(int seed)
     }
 
     /// <summary>The six queries of <c>LoadCampaignAsync</c>, row for row.</summary>
-    public LedgerSnapshot Load(DateOnly fromDay, DateTimeOffset recentSince)
+    public CampaignLedgerSnapshot Load(DateOnly fromDay, DateTimeOffset recentSince)
     {
-        var snapshot = new LedgerSnapshot();
+        var snapshot = new CampaignLedgerSnapshot();
         var rows = Rows.ToList();
         var live = rows.SelectMany(r => r.Matches.Where(m => m.IsLive).Select(m => (Row: r, Match: m))).ToList();
 
