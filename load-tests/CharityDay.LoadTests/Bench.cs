@@ -1,4 +1,5 @@
 using System.Globalization;
+using CharityDay.LoadTesting;
 
 namespace CharityDay.LoadTests;
 

@@ -65,37 +65,3 @@ internal sealed record BenchOptions
     public bool SkipVerify { get; init; }
     public string? JsonPath { get; init; }
 }
-
-/// <summary>Parses durations such as <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, a bare number of seconds, or <c>hh:mm:ss</c>.</summary>
-internal static class DurationText
-{
-    public static bool TryParse(string text, out TimeSpan value)
-    {
-        value = default;
-        var t = text.Trim();
-        (string suffix, double unitSeconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
-        foreach (var (suffix, unitSeconds) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-                && n > 0)
-            {
-                value = TimeSpan.FromSeconds(n * unitSeconds);
-                return true;
-            }
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            value = TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out value) && value > TimeSpan.Zero;
-    }
-
-    public static string Format(TimeSpan value) =>
-        value.TotalSeconds >= 1 && value.Milliseconds == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0}s")
-            : string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0}ms");
-}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using CharityDay.LoadTests;
+using CharityDay.LoadTesting;
 
 var url = new Option<IReadOnlyList<Uri>>("--url")
 {
@@ -33,13 +34,13 @@ var duration = new Option<TimeSpan>("--duration")
 {
     Description = "Length of the load phase: 30s, 500ms, 2m …",
     DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
-    CustomParser = ParseDuration,
+    CustomParser = CommandLine.ParseDuration,
 };
 var warmup = new Option<TimeSpan>("--warmup")
 {
     Description = "Unmeasured load on a throwaway campaign before the run, so the host's JIT has settled (0 = none)",
     DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
-    CustomParser = ParseDuration,
+    CustomParser = CommandLine.ParseDurationOrZero,
 };
 var projects = Positive(new Option<int>("--projects") { Description = "Projects in the benchmark campaign", DefaultValueFactory = _ => 1000 });
 var pool = new Option<string>("--pool") { Description = "none, or campaign: one 1:1 pool over the whole campaign", DefaultValueFactory = _ => "none" };
@@ -53,14 +54,14 @@ var timeout = new Option<TimeSpan>("--timeout")
 {
     Description = "Per-request timeout",
     DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
-    CustomParser = ParseDuration,
+    CustomParser = CommandLine.ParseDuration,
 };
 var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a timed-out, 408, 429 or 5xx request (same donationIds)", DefaultValueFactory = _ => 3 };
 var verifyTimeout = new Option<TimeSpan>("--verify-timeout")
 {
     Description = "How long to poll the read side for exact totals",
     DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
-    CustomParser = ParseDuration,
+    CustomParser = CommandLine.ParseDuration,
 };
 var skipVerify = new Option<bool>("--skip-verify") { Description = "Do not check the totals after the run" };
 var hotShare = new Option<double>("--hot-share") { Description = "Share (0–1) of the donations sent to one project (scenario c: 0.9)", DefaultValueFactory = _ => 0 };
@@ -75,7 +76,7 @@ hotShare.Validators.Add(r =>
 var patchEvery = new Option<TimeSpan?>("--patch-every")
 {
     Description = "A manager PATCHes the pool this often during the load: pause, resume, top-up, ratio 5000, ratio 10000 (scenario e: 1s)",
-    CustomParser = r => ParseDuration(r),
+    CustomParser = r => CommandLine.ParseDuration(r),
 };
 var topUp = Positive(new Option<long>("--top-up") { Description = "budgetDelta (fen) of the top-up PATCH", DefaultValueFactory = _ => 1_000_000 });
 var expectedRate = new Option<double?>("--expected-rate")
@@ -158,32 +159,8 @@ bench.SetAction(async (parse, ct) =>
 });
 
 var root = new RootCommand("CharityDay load tests") { bench };
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var error in parsed.Errors)
-    {
-        await Console.Error.WriteLineAsync(error.Message);
-    }
-
-    await Console.Error.WriteLineAsync("see: bench --help");
-    return 2;
-}
-
 // Ctrl+C / SIGTERM stops the load early; leave time for the lookup of unknown outcomes and the verification.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(1) });
-
-static TimeSpan ParseDuration(ArgumentResult result)
-{
-    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-    if (DurationText.TryParse(text, out var value))
-    {
-        return value;
-    }
-
-    result.AddError($"'{text}' is not a duration (examples: 30s, 500ms, 2m, 00:01:00)");
-    return default;
-}
+return await CommandLine.InvokeAsync(root, args, "bench --help", TimeSpan.FromMinutes(1));
 
 static IReadOnlyList<Uri> ParseUrls(ArgumentResult result)
 {

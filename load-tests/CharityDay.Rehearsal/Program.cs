@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using CharityDay.Rehearsal;
 using CharityDay.Rehearsal.Run;
+using CharityDay.LoadTesting;
 
 var url = new Option<string?>("--url")
 {
@@ -22,7 +23,7 @@ var duration = new Option<TimeSpan>("--duration")
 {
     Description = "Length of the compressed day: 120s, 10m …",
     DefaultValueFactory = _ => TimeSpan.FromSeconds(120),
-    CustomParser = ParseDuration,
+    CustomParser = CommandLine.ParseDuration,
 };
 var peakRate = new Option<double>("--peak-rate") { Description = "Donations per second at the opening peak", DefaultValueFactory = _ => 800 };
 var mode = new Option<string>("--mode") { Description = "open: requests leave on schedule (latency from the planned time); closed: --workers wait for answers", DefaultValueFactory = _ => "open" };
@@ -33,10 +34,10 @@ var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open loop:
 var projects = new Option<int>("--projects") { Description = "Open projects in the campaign (at least 25)", DefaultValueFactory = _ => 2000 };
 var bots = new Option<int?>("--bots") { Description = "Scripted donors (default: scaled to the day, 2–20)" };
 var seed = new Option<int>("--seed") { Description = "Seed of the scenario: same seed, same sequence of requests", DefaultValueFactory = _ => 1 };
-var timeout = new Option<TimeSpan>("--timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => TimeSpan.FromSeconds(10), CustomParser = ParseDuration };
+var timeout = new Option<TimeSpan>("--timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => TimeSpan.FromSeconds(10), CustomParser = CommandLine.ParseDuration };
 var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a timed-out, 408, 429 or 5xx request (same donationId)", DefaultValueFactory = _ => 3 };
 var verifySample = new Option<int>("--verify-sample") { Description = "Acknowledged donations looked up one by one at the end (0 = all)", DefaultValueFactory = _ => 0 };
-var verifyTimeout = new Option<TimeSpan>("--verify-timeout") { Description = "How long to wait for the totals to settle", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = ParseDuration };
+var verifyTimeout = new Option<TimeSpan>("--verify-timeout") { Description = "How long to wait for the totals to settle", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = CommandLine.ParseDuration };
 var output = new Option<string?>("--out") { Description = "Report folder (default: load-tests/reports/<run id>)" };
 var keepData = new Option<bool>("--keep-data") { Description = "Keep the embedded host's data directory" };
 
@@ -98,30 +99,5 @@ root.SetAction(async (parse, ct) =>
     }, ct);
 });
 
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var error in parsed.Errors)
-    {
-        await Console.Error.WriteLineAsync(error.Message);
-    }
-
-    await Console.Error.WriteLineAsync("see: --help");
-    return 2;
-}
-
 // Ctrl+C stops the load early; the run still verifies and reports what was acknowledged.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });
-
-static TimeSpan ParseDuration(ArgumentResult result)
-{
-    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-    if (DurationText.TryParse(text, out var value))
-    {
-        return value;
-    }
-
-    result.AddError($"'{text}' is not a duration (examples: 30s, 500ms, 2m, 00:01:00)");
-    return default;
-}
-
+return await CommandLine.InvokeAsync(root, args, "--help", TimeSpan.FromMinutes(2));

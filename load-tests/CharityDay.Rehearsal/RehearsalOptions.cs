@@ -34,31 +34,3 @@ public sealed record RehearsalOptions
     public string? OutputDir { get; init; }
     public bool KeepData { get; init; }
 }
-
-/// <summary>Parses durations such as <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, a bare number of seconds, or <c>hh:mm:ss</c>.</summary>
-public static class DurationText
-{
-    public static bool TryParse(string text, out TimeSpan value)
-    {
-        value = default;
-        var t = text.Trim();
-        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
-        foreach (var (suffix, unit) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
-            {
-                value = TimeSpan.FromSeconds(n * unit);
-                return true;
-            }
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            value = TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out value) && value > TimeSpan.Zero;
-    }
-}

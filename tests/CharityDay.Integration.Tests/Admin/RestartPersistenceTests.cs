@@ -119,13 +119,7 @@ public sealed class RestartPersistenceTests : IAsyncLifetime
     /// <summary>Every read as one text; the keys' standing (valid, scoped, revoked) is part of it.</summary>
     private static async Task<string> ReadAllAsync(ApiClient api, string[] paths, string partnerKey, string scopedKey, string revokedKey)
     {
-        var lines = new List<string>();
-        foreach (var path in paths)
-        {
-            var response = await api.Manager(HttpMethod.Get, path);
-            Assert.True(response.Code == 200, $"GET {path}: {response}");
-            lines.Add($"{path} {response.Body}");
-        }
+        var lines = new List<string> { await ReadAsync(api, paths) };
         var donation = await api.SendAsync(HttpMethod.Get, "/v1/donations/d1", key: partnerKey);
         lines.Add($"partner key: {donation.Code} {donation.Body}");
         lines.Add($"scoped key in scope: {(await api.SendAsync(HttpMethod.Get, "/v1/admin/audit", key: scopedKey)).Code}");
