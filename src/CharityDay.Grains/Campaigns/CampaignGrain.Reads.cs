@@ -18,8 +18,10 @@ public sealed partial class CampaignGrain
         {
             return null;
         }
-        var snapshot = ReadModel.HasChanges || knownVersion == 0 ? ReadModel.Publish(settings, PoolSummaries()) : null;
-        return snapshot is null || snapshot.Version == knownVersion ? null : snapshot;
+        // Publish answers the last snapshot when nothing changed since; the caller may still hold an
+        // older one (another silo asked in between), so only an equal version means "you have it".
+        var snapshot = ReadModel.Publish(settings, PoolSummaries);
+        return snapshot.Version == knownVersion ? null : snapshot;
     }
 
     public async Task<CampaignView?> GetView()

@@ -29,7 +29,9 @@ public sealed class CampaignReadModel(
     private bool _changed = true;
     private CampaignSnapshot? _snapshot;
 
-    public bool HasChanges => _changed;
+    // Versions start from the wall clock, so a new activation never reuses a version an older one
+    // published: a silo's copy from before a restart is never mistaken for the current one.
+    private long _version = DateTime.UtcNow.Ticks;
 
     /// <summary>A project's own totals changed (a donation, a refund, a reversed match).</summary>
     public void TotalsChanged(string projectId)
@@ -60,7 +62,7 @@ public sealed class CampaignReadModel(
     }
 
     /// <summary>The latest snapshot, built now if anything changed since the last one.</summary>
-    public CampaignSnapshot Publish(CampaignSettings settings, IReadOnlyList<PoolSummary> pools)
+    public CampaignSnapshot Publish(CampaignSettings settings, Func<IReadOnlyList<PoolSummary>> pools)
     {
         if (!_changed && _snapshot is not null)
         {
@@ -77,7 +79,7 @@ public sealed class CampaignReadModel(
         _dirty.Clear();
         _structureChanged = false;
         _changed = false;
-        _snapshot = new CampaignSnapshot((_snapshot?.Version ?? 0) + 1, settings, _campaignTotals, projects.Count, pools, _published, TopByRaised());
+        _snapshot = new CampaignSnapshot(++_version, settings, _campaignTotals, projects.Count, pools(), _published, TopByRaised());
         return _snapshot;
     }
 
