@@ -187,7 +187,9 @@ run_g() {
   loadtests verify --manager-key "$MANAGER_KEY" --target "$target" --wrk "$files" --label "$label" \
     --json "$OUT/$name.verify.json" >"$OUT/$name.verify.log" 2>&1
   local rc=$?
-  python3 "$SUMMARY_PY" merge-g "$OUT/$name.json" "$label" "$profile" "$rep" "$OUT/$name.verify.json" "${files//,/ }" | sed 's/^/      /'
+  local -a wrk_files
+  IFS=, read -ra wrk_files <<<"$files"
+  python3 "$SUMMARY_PY" merge-g "$OUT/$name.json" "$label" "$profile" "$rep" "$OUT/$name.verify.json" "${wrk_files[@]}" | sed 's/^/      /'
   if ((rc != 0)); then
     FAILED_RUNS=$((FAILED_RUNS + 1))
     log "run $name: verification FAILED (exit $rc)"
