@@ -17,9 +17,19 @@ internal static class Bench
         BenchTarget target;
         try
         {
-            target = await Setup.RunAsync(options, http.Manager, runId, stop);
+            if (options.TargetPath is { } targetPath)
+            {
+                // Set up beforehand by the `setup` command (scenario f: readers know the campaign before the load).
+                var file = await TargetFile.LoadAsync(targetPath);
+                target = file.ToBenchTarget();
+                options = file.Apply(options);
+            }
+            else
+            {
+                target = await Setup.RunAsync(options, http.Manager, runId, stop);
+            }
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or TaskCanceledException or IOException or System.Text.Json.JsonException)
         {
             await Console.Error.WriteLineAsync($"setup failed: {ex.Message}");
             return 2;
@@ -42,6 +52,8 @@ internal static class Bench
             using var sideStop = new CancellationTokenSource();
             var patcher = options.PatchEvery is not null && target.PoolId is { } patchedPool ? new PoolPatcher(http.Manager, patchedPool, options) : null;
             var watcher = options.ExpectExhaustion && target.PoolId is { } watchedPool ? new PoolWatcher(http.Manager, watchedPool) : null;
+            // Marker for scripts that start side load (scenario f's readers) with the measured phase.
+            Console.WriteLine(string.Create(c, $"load: started {DateTimeOffset.UtcNow:O} for {DurationText.Format(options.Duration)}"));
             var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             sampler.Start();
             var side = Task.WhenAll(
@@ -94,7 +106,7 @@ internal static class Bench
     /// </summary>
     private static async Task<bool> WarmUpAsync(BenchOptions options, HttpClients http, CancellationToken stop)
     {
-        var warmOptions = options with { Duration = options.Warmup, PatchEvery = null, ExpectExhaustion = false };
+        var warmOptions = options with { Duration = options.Warmup, PatchEvery = null, ExpectExhaustion = false, HubChildren = 0 };
         var runId = Setup.NewRunId();
         try
         {

@@ -64,4 +64,10 @@ internal sealed record BenchOptions
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public bool SkipVerify { get; init; }
     public string? JsonPath { get; init; }
+
+    /// <summary>Scenario f: the setup also creates a hub project with this many sub-projects (readers read it; donations go to the other projects).</summary>
+    public int HubChildren { get; init; }
+
+    /// <summary>A target written by the <c>setup</c> command: bench posts to it instead of setting up a campaign of its own.</summary>
+    public string? TargetPath { get; init; }
 }

@@ -43,7 +43,7 @@ internal sealed class BatchItemResult
 
 internal sealed record CampaignPut(string Name, string TimeZone);
 
-internal sealed record ProjectPut(string CampaignId, string Name, string Organization, string Status);
+internal sealed record ProjectPut(string CampaignId, string Name, string Organization, string Status, string? ParentProjectId = null);
 
 internal sealed record PoolPut(
     string CampaignId,

@@ -96,12 +96,13 @@ var cpuPids = new Option<IReadOnlyList<int>>("--cpu-pids")
     CustomParser = ParsePids,
 };
 var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not scrape /metrics (baselines have none)" };
+var target = new Option<string?>("--target") { Description = "Post to a campaign made by the setup command (its JSON file) instead of setting one up" };
 
 var bench = new Command("bench", "Set up a fresh campaign, post donations for a fixed duration, report throughput and latency, verify totals")
 {
     url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, warmup, projects, pool, poolBudget, poolDonorCap,
     donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify, hotShare, patchEvery, topUp, expectedRate,
-    hostPids, cpuPids, noMetrics,
+    hostPids, cpuPids, noMetrics, target,
 };
 bench.SetAction(async (parse, ct) =>
 {
@@ -141,6 +142,7 @@ bench.SetAction(async (parse, ct) =>
         HostPids = parse.GetValue(hostPids) ?? [],
         CpuPids = parse.GetValue(cpuPids) ?? [],
         ScrapeMetrics = !parse.GetValue(noMetrics),
+        TargetPath = parse.GetValue(target),
     };
     if (parse.GetValue(scenario) is { } name)
     {
@@ -158,7 +160,82 @@ bench.SetAction(async (parse, ct) =>
     return await Bench.RunAsync(options, ct);
 });
 
-var root = new RootCommand("CharityDay load tests") { bench };
+// setup / verify: a campaign for another load client (wrk, load-tests/scenarios/wrk), and its checks afterwards.
+var setupUrl = new Option<IReadOnlyList<Uri>>("--url") { Description = "API base address", DefaultValueFactory = _ => [new Uri("http://127.0.0.1:5080/")], CustomParser = ParseUrls };
+var setupKey = new Option<string?>("--manager-key") { Description = "Manager API key (default: $CHARITYDAY_MANAGER_KEY)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHARITYDAY_MANAGER_KEY") };
+var setupScenario = new Option<string>("--scenario") { Description = "a–e as for bench (the campaign's shape: projects and pool)", DefaultValueFactory = _ => "b" };
+setupScenario.AcceptOnlyFromAmong("a", "b", "c", "d", "e");
+var setupProjects = Positive(new Option<int>("--projects") { Description = "Projects that receive donations", DefaultValueFactory = _ => 1000 });
+var setupBudget = Positive(new Option<long>("--pool-budget") { Description = "Pool budget in fen", DefaultValueFactory = _ => 100_000_000_000 });
+var setupCap = new Option<long>("--pool-donor-cap") { Description = "Pool perDonorDailyCap in fen (0 = none)", DefaultValueFactory = _ => 2_000 };
+var setupHub = new Option<int>("--hub-children") { Description = "Also create a hub project with this many sub-projects (scenario f's readers)", DefaultValueFactory = _ => 0 };
+var setupJson = new Option<string?>("--json") { Description = "Also write the target JSON to this file" };
+var setup = new Command("setup", "Create a scenario's campaign, projects, pool, partner and key; print them (and the partner key) as JSON")
+{
+    setupUrl, setupKey, setupScenario, setupProjects, setupBudget, setupCap, setupHub, setupJson,
+};
+setup.SetAction(async (parse, ct) =>
+{
+    var key = parse.GetValue(setupKey);
+    if (string.IsNullOrWhiteSpace(key))
+    {
+        await Console.Error.WriteLineAsync("a manager key is required: --manager-key KEY or CHARITYDAY_MANAGER_KEY");
+        return 2;
+    }
+
+    bool Given(Option o) => parse.GetResult(o) is { Implicit: false };
+    var options = new BenchOptions
+    {
+        Urls = parse.GetRequiredValue(setupUrl),
+        ManagerKey = key,
+        Projects = parse.GetValue(setupProjects),
+        PoolBudget = parse.GetValue(setupBudget),
+        PoolDonorDailyCap = Math.Max(0, parse.GetValue(setupCap)),
+        HubChildren = Math.Max(0, parse.GetValue(setupHub)),
+        JsonPath = parse.GetValue(setupJson),
+        Connections = 16,
+    };
+    options = Scenarios.Apply(parse.GetRequiredValue(setupScenario), options,
+        new ScenarioOverrides(Pool: false, PoolBudget: Given(setupBudget), Projects: Given(setupProjects), HotShare: false, PatchEvery: false), null);
+    return await Prepared.SetupAsync(options, ct);
+});
+
+var verifyUrl = new Option<IReadOnlyList<Uri>>("--url") { Description = "API base address (default: the target's)", CustomParser = ParseUrls };
+var verifyKey = new Option<string?>("--manager-key") { Description = "Manager API key (default: $CHARITYDAY_MANAGER_KEY)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHARITYDAY_MANAGER_KEY") };
+var verifyTarget = new Option<string>("--target") { Description = "The setup command's JSON", Required = true };
+var verifyWrk = new Option<string>("--wrk") { Description = "The JSON result(s) of scenarios/wrk/donate.lua, comma-separated (one per wrk instance)", Required = true };
+var verifyTimeout2 = new Option<TimeSpan>("--verify-timeout") { Description = "How long to poll the read side for exact totals", DefaultValueFactory = _ => TimeSpan.FromSeconds(10), CustomParser = CommandLine.ParseDuration };
+var verifyJson = new Option<string?>("--json") { Description = "Also write the checks to this JSON file" };
+var verifyLabel = new Option<string?>("--label") { Description = "Name of the deployment, copied into the JSON" };
+var verify = new Command("verify", "After an outside load (wrk): look up the donations it never saw answered, then check the campaign and pool totals and the caps")
+{
+    verifyUrl, verifyKey, verifyTarget, verifyWrk, verifyTimeout2, verifyJson, verifyLabel,
+};
+verify.SetAction(async (parse, ct) =>
+{
+    var key = parse.GetValue(verifyKey);
+    if (string.IsNullOrWhiteSpace(key))
+    {
+        await Console.Error.WriteLineAsync("a manager key is required: --manager-key KEY or CHARITYDAY_MANAGER_KEY");
+        return 2;
+    }
+
+    var targetPath = parse.GetRequiredValue(verifyTarget);
+    var file = await TargetFile.LoadAsync(targetPath);
+    var options = new BenchOptions
+    {
+        Urls = parse.GetValue(verifyUrl) ?? [new Uri(file.Url)],
+        ManagerKey = key,
+        VerifyTimeout = parse.GetValue(verifyTimeout2),
+        JsonPath = parse.GetValue(verifyJson),
+        Label = parse.GetValue(verifyLabel),
+        TargetPath = targetPath,
+    };
+    var paths = parse.GetRequiredValue(verifyWrk).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    return await Prepared.VerifyAsync(options, paths, ct);
+});
+
+var root = new RootCommand("CharityDay load tests") { bench, setup, verify };
 // Ctrl+C / SIGTERM stops the load early; leave time for the lookup of unknown outcomes and the verification.
 return await CommandLine.InvokeAsync(root, args, "bench --help", TimeSpan.FromMinutes(1));
 

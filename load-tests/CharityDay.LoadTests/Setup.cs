@@ -19,6 +19,17 @@ internal static class Setup
     public static string NewRunId() =>
         string.Create(CultureInfo.InvariantCulture, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}");
 
+    /// <summary>Project i of the donation load: <c>{campaignId}-p{i:D5}</c>.</summary>
+    public static string ProjectPrefix(string campaignId) => $"{campaignId}-p";
+
+    /// <summary>The parent project of scenario f's readers.</summary>
+    public static string HubId(string campaignId) => $"{campaignId}-hub";
+
+    /// <summary>Sub-project i of the hub: <c>{campaignId}-hub-c{i:D5}</c>.</summary>
+    public static string HubChildPrefix(string campaignId) => $"{campaignId}-hub-c";
+
+    public static string HubChildId(string campaignId, int i) => string.Create(CultureInfo.InvariantCulture, $"{HubChildPrefix(campaignId)}{i:D5}");
+
     public static async Task<BenchTarget> RunAsync(BenchOptions options, HttpClient manager, string runId, CancellationToken ct)
     {
         var campaignId = runId;
@@ -26,7 +37,7 @@ internal static class Setup
             HttpJson.Content(new CampaignPut($"Benchmark {runId}", "Asia/Shanghai"), WireJson.Default.CampaignPut), ct);
 
         var projectIds = Enumerable.Range(0, options.Projects)
-            .Select(i => string.Create(CultureInfo.InvariantCulture, $"{campaignId}-p{i:D5}"))
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"{ProjectPrefix(campaignId)}{i:D5}"))
             .ToArray();
         await Parallel.ForEachAsync(
             projectIds,
@@ -34,6 +45,24 @@ internal static class Setup
             async (projectId, token) => await HttpJson.SendOkAsync(manager, HttpMethod.Put, $"v1/admin/projects/{projectId}",
                 HttpJson.Content(new ProjectPut(campaignId, $"Project {projectId}", "Benchmark Foundation", "open"), WireJson.Default.ProjectPut),
                 token));
+
+        if (options.HubChildren > 0)
+        {
+            // Scenario f: a parent project whose rollup covers many sub-projects, for the public readers.
+            var hubId = HubId(campaignId);
+            await HttpJson.SendOkAsync(manager, HttpMethod.Put, $"v1/admin/projects/{hubId}",
+                HttpJson.Content(new ProjectPut(campaignId, $"Hub {hubId}", "Benchmark Foundation", "open"), WireJson.Default.ProjectPut), ct);
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, options.HubChildren),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Min(16, options.Connections), CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var childId = HubChildId(campaignId, i);
+                    await HttpJson.SendOkAsync(manager, HttpMethod.Put, $"v1/admin/projects/{childId}",
+                        HttpJson.Content(new ProjectPut(campaignId, $"Sub-project {childId}", "Benchmark Foundation", "open", hubId), WireJson.Default.ProjectPut),
+                        token);
+                });
+        }
 
         string? poolId = null;
         if (options.CampaignPool)

@@ -17,9 +17,13 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
     [Alias("Clawback")] Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId);
     [Alias("GetView")] Task<CampaignView?> GetView();
-    [Alias("GetProjectTotals")] Task<ProjectTotalsView> GetProjectTotals(string projectId);
-    [Alias("Leaderboard")] Task<IReadOnlyList<LeaderboardEntry>> Leaderboard(int top);
     [Alias("GetPoolUsage")] Task<PoolUsageView> GetPoolUsage(string poolId);
+
+    /// <summary>
+    /// The public read side's pull: the latest snapshot when it is newer than <paramref name="knownVersion"/>,
+    /// else null. Silos call it a few times a second per campaign, however many readers they serve.
+    /// </summary>
+    [Alias("GetSnapshot")] Task<CampaignSnapshot?> GetSnapshot(long knownVersion);
 }
 
 [Alias("cd.IProjectGrain")]
@@ -66,6 +70,9 @@ public interface IKeyDirectoryGrain : IGrainWithIntegerKey
 {
     [Alias("HasManagerKey")] Task<bool> HasManagerKey();
     [Alias("Register")] Task Register(string keyId, string role);
+
+    /// <summary>Key ids (with their role) registered since the cursor: every silo's copy knows which ids exist.</summary>
+    [Alias("Since")] Task<DirectoryDelta> Since(DirectoryCursor cursor);
 }
 
 [GenerateSerializer, Immutable, Alias("cd.PoolPatchOutcome")]

@@ -8,9 +8,6 @@ public sealed record Totals(long RaisedFen, long MatchedFen, long DonationCount)
     public Totals Plus(Totals other) => new(RaisedFen + other.RaisedFen, MatchedFen + other.MatchedFen, DonationCount + other.DonationCount);
 }
 
-[GenerateSerializer, Immutable, Alias("cd.ProjectTotalsView")]
-public sealed record ProjectTotalsView(Totals Own, IReadOnlyDictionary<string, long> RaisedByPartner, Totals Rollup);
-
 [GenerateSerializer, Immutable, Alias("cd.PoolUsageView")]
 public sealed record PoolUsageView(long MatchedFen, long MatchedTodayFen, long MatchCount, long RemainingFen);
 

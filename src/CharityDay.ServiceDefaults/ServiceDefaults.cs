@@ -103,19 +103,18 @@ public static class ServiceDefaults
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(Sources)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics") && !http.Request.Path.StartsWithSegments("/health"))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
-        _ = telemetry;
+        // Spans cost CPU on every request even when nobody collects them: without an OTLP endpoint
+        // there is no tracing at all. With one, OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (read by
+        // the SDK) choose how many requests are traced at peak (docs/operations.md).
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(Sources)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics") && !http.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter());
+        }
 
         builder.Services.AddHealthChecks();
         builder.Services.AddOptions<ShutdownDrainOptions>()

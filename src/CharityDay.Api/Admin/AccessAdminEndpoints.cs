@@ -126,7 +126,7 @@ public static class AccessAdminEndpoints
         return TypedResults.Json(new { keyId, secret, role, partnerId, campaignIds }, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, IGrainFactory grains, AuditLog audit, KeyAuthenticator authenticator)
     {
         var (caller, denied) = await RequireGlobalManagerAsync(context);
         if (denied is not null)
@@ -151,6 +151,11 @@ public static class AccessAdminEndpoints
         {
             await audit.RecordAsync(caller!, "key.revoke", "key", keyId, null, AdminJson.Key(change.Before), AdminJson.Key(change.After));
         }
+        // Every silo keeps a key's record for at most KeyAuthenticator.MaxAge, counted from a read that
+        // started before the revocation was stored at the latest. Answering only after that long means
+        // that once this answers, every silo refuses the key.
+        authenticator.Forget(keyId);
+        await Task.Delay(KeyAuthenticator.MaxAge);
         return TypedResults.NoContent();
     }
 

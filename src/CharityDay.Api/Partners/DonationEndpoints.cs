@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -27,7 +28,7 @@ public static class DonationEndpoints
         return group;
     }
 
-    private static async Task<IResult> PostOne(HttpContext context, GrainReferences grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostOne(HttpContext context, CatalogReplica catalog, DonationCoalescer coalescer, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -48,11 +49,15 @@ public static class DonationEndpoints
         {
             return Rejected(caller.PartnerId!, "invalid", problem);
         }
-        var outcomes = await SubmitAsync(grains, projects, [request!]);
-        return ToResult(outcomes[0]);
+        var campaignId = await catalog.CampaignOfProjectAsync(request!.ProjectId);
+        var outcome = campaignId is null
+            ? DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {request.ProjectId} does not exist")
+            : await coalescer.SubmitAsync(campaignId, request);
+        Count(request.PartnerId, Result(outcome.Kind), outcome.Kind.ToString());
+        return ToResult(outcome);
     }
 
-    private static async Task<IResult> PostBatch(HttpContext context, GrainReferences grains, ProjectDirectory projects, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostBatch(HttpContext context, GrainReferences grains, CatalogReplica catalog, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -96,7 +101,7 @@ public static class DonationEndpoints
             }
             index++;
         }
-        var outcomes = await SubmitAsync(grains, projects, [.. valid.Select(v => v.Request)]);
+        var outcomes = await SubmitAsync(grains, catalog, [.. valid.Select(v => v.Request)]);
         for (var i = 0; i < valid.Count; i++)
         {
             results[valid[i].Index] = BatchItem(valid[i].Index, outcomes[i]);
@@ -152,14 +157,14 @@ public static class DonationEndpoints
     /// parallel calls; such an item, and every later one with its id, waits for a later round, so the
     /// batch is judged as if its items were posted one after another.
     /// </summary>
-    private static async Task<DonationOutcome[]> SubmitAsync(GrainReferences grains, ProjectDirectory projects, IReadOnlyList<DonationRequest> requests)
+    private static async Task<DonationOutcome[]> SubmitAsync(GrainReferences grains, CatalogReplica catalog, IReadOnlyList<DonationRequest> requests)
     {
         var outcomes = new DonationOutcome[requests.Count];
         var campaigns = new string?[requests.Count];
         var remaining = new List<int>();
         for (var i = 0; i < requests.Count; i++)
         {
-            campaigns[i] = await projects.CampaignOfAsync(requests[i].ProjectId);
+            campaigns[i] = await catalog.CampaignOfProjectAsync(requests[i].ProjectId);
             if (campaigns[i] is null)
             {
                 outcomes[i] = DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {requests[i].ProjectId} does not exist");

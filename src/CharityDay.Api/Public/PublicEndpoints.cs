@@ -1,4 +1,5 @@
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -7,11 +8,18 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CharityDay.Api.Public;
 
-/// <summary>SPEC §4 public reads: no key needed.</summary>
+/// <summary>
+/// SPEC §4 public reads: no key needed, answered from this silo's copy of the campaign's snapshot
+/// (never by the writer), each in O(1) or O(log n) plus the size of the answer. An unknown id is
+/// answered from the silo's copy of the catalog, without activating anything.
+/// </summary>
 public static class PublicEndpoints
 {
     public const int DefaultTop = 10;
-    public const int MaxTop = 1000;
+    public const int MaxTop = CampaignSnapshot.LeaderboardDepth;
+
+    /// <summary>Every write acknowledged before this instant is in the answer (RFC 3339, UTC, milliseconds).</summary>
+    public const string SnapshotAtHeader = "CharityDay-Snapshot-At";
 
     public static void MapPublicReads(this IEndpointRouteBuilder app)
     {
@@ -22,62 +30,75 @@ public static class PublicEndpoints
         app.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
     }
 
-    private static async Task<IResult> GetProject(string projectId, IGrainFactory grains)
+    private static async Task<IResult> GetProject(string projectId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
         if (!Identifiers.IsValid(projectId))
         {
             return ApiProblem.InvalidId("projectId");
         }
-        var project = await grains.GetGrain<IProjectGrain>(projectId).Get();
-        if (project is null)
+        var campaignId = await catalog.CampaignOfProjectAsync(projectId);
+        if (campaignId is null)
         {
-            return ApiProblem.NotFound("projectId", $"project {projectId} does not exist");
+            return NotFound(response, catalog.AsOf, "projectId", $"project {projectId} does not exist");
         }
-        var totals = await grains.GetGrain<ICampaignGrain>(project.CampaignId).GetProjectTotals(projectId);
+        var copy = await snapshots.GetAsync(campaignId);
+        if (copy.Snapshot?.Projects.ContainsKey(projectId) != true)
+        {
+            // The catalog knows it, so it exists: the copy predates it. One pull brings it.
+            copy = await snapshots.GetFresherAsync(campaignId);
+        }
+        if (copy.Snapshot?.Projects.GetValueOrDefault(projectId) is not { } project)
+        {
+            return NotFound(response, copy.AsOf, "projectId", $"project {projectId} does not exist");
+        }
+        Cacheable(response, copy.AsOf);
+        var settings = project.Settings;
         return TypedResults.Ok(new
         {
-            projectId = project.ProjectId,
-            campaignId = project.CampaignId,
-            name = project.Name,
-            organization = project.Organization,
-            parentProjectId = project.ParentProjectId,
-            goal = project.GoalFen,
-            status = project.Status,
-            raised = totals.Own.RaisedFen,
-            matched = totals.Own.MatchedFen,
-            donationCount = totals.Own.DonationCount,
-            byPartner = totals.RaisedByPartner,
-            rollup = new { raised = totals.Rollup.RaisedFen, matched = totals.Rollup.MatchedFen, donationCount = totals.Rollup.DonationCount },
+            projectId = settings.ProjectId,
+            campaignId = settings.CampaignId,
+            name = settings.Name,
+            organization = settings.Organization,
+            parentProjectId = settings.ParentProjectId,
+            goal = settings.GoalFen,
+            status = settings.Status,
+            raised = project.Own.RaisedFen,
+            matched = project.Own.MatchedFen,
+            donationCount = project.Own.DonationCount,
+            byPartner = project.RaisedByPartner,
+            rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
         });
     }
 
-    private static async Task<IResult> GetCampaign(string campaignId, IGrainFactory grains)
+    private static async Task<IResult> GetCampaign(string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
         if (!Identifiers.IsValid(campaignId))
         {
             return ApiProblem.InvalidId("campaignId");
         }
-        var view = await grains.GetGrain<ICampaignGrain>(campaignId).GetView();
-        if (view is null)
+        var (snapshot, asOf, missing) = await FindCampaignAsync(campaignId, response, catalog, snapshots);
+        if (missing is not null)
         {
-            return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
+            return missing;
         }
+        Cacheable(response, asOf);
+        var settings = snapshot!.Settings;
         return TypedResults.Ok(new
         {
-            campaignId = view.Settings.CampaignId,
-            name = view.Settings.Name,
-            timeZone = view.Settings.TimeZone,
-            startsAt = view.Settings.StartsAt,
-            endsAt = view.Settings.EndsAt,
-            raised = view.Totals.RaisedFen,
-            matched = view.Totals.MatchedFen,
-            donationCount = view.Totals.DonationCount,
-            projectCount = view.ProjectCount,
-            pools = view.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen, paused = p.Paused }),
+            campaignId = settings.CampaignId,
+            name = settings.Name,
+            timeZone = settings.TimeZone,
+            startsAt = settings.StartsAt,
+            endsAt = settings.EndsAt,
+            raised = snapshot.Totals.RaisedFen,
+            matched = snapshot.Totals.MatchedFen,
+            donationCount = snapshot.Totals.DonationCount,
+            projectCount = snapshot.ProjectCount,
+            pools = snapshot.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen, paused = p.Paused }),
         });
     }
 
-    private static async Task<IResult> GetLeaderboard(string campaignId, HttpRequest request, IGrainFactory grains)
+    private static async Task<IResult> GetLeaderboard(string campaignId, HttpRequest request, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
         if (!Identifiers.IsValid(campaignId))
         {
@@ -89,12 +110,41 @@ public static class PublicEndpoints
         {
             return ApiProblem.Invalid("top", $"must be an integer from 1 to {MaxTop}");
         }
-        var campaign = grains.GetGrain<ICampaignGrain>(campaignId);
-        if (await campaign.GetSettings() is null)
+        var (snapshot, asOf, missing) = await FindCampaignAsync(campaignId, response, catalog, snapshots);
+        if (missing is not null)
         {
-            return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
+            return missing;
         }
-        var entries = await campaign.Leaderboard(top);
-        return TypedResults.Ok(entries.Select(e => new { projectId = e.ProjectId, name = e.Name, raised = e.RaisedFen, matched = e.MatchedFen }));
+        Cacheable(response, asOf);
+        return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new { projectId = e.ProjectId, name = e.Name, raised = e.RaisedFen, matched = e.MatchedFen }));
+    }
+
+    private static async Task<(CampaignSnapshot? Snapshot, DateTimeOffset AsOf, IResult? Missing)> FindCampaignAsync(
+        string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
+    {
+        if (!await catalog.CampaignExistsAsync(campaignId))
+        {
+            return (null, catalog.AsOf, NotFound(response, catalog.AsOf, "campaignId", $"campaign {campaignId} does not exist"));
+        }
+        var copy = await snapshots.GetAsync(campaignId);
+        if (copy.Snapshot is null)
+        {
+            copy = await snapshots.GetFresherAsync(campaignId);
+        }
+        return copy.Snapshot is null
+            ? (null, copy.AsOf, NotFound(response, copy.AsOf, "campaignId", $"campaign {campaignId} does not exist"))
+            : (copy.Snapshot, copy.AsOf, null);
+    }
+
+    private static IResult NotFound(HttpResponse response, DateTimeOffset asOf, string field, string detail)
+    {
+        Cacheable(response, asOf);
+        return ApiProblem.NotFound(field, detail);
+    }
+
+    private static void Cacheable(HttpResponse response, DateTimeOffset asOf)
+    {
+        response.Headers.CacheControl = "public, max-age=1";
+        response.Headers[SnapshotAtHeader] = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -47,6 +47,21 @@ public static class CharityDayTelemetry
     public static readonly Histogram<double> PoolChangeDuration = Meter.CreateHistogram<double>(
         "charityday.pool.change.duration", "ms", "Time for a live pool change to take effect on the write path.");
 
+    public static readonly Counter<long> WriterCalls = Meter.CreateCounter<long>(
+        "charityday.campaign.writer.calls", "{call}", "Grain calls that reach a campaign's writer activation, by campaign and method.");
+
+    public static readonly Counter<long> SnapshotFetches = Meter.CreateCounter<long>(
+        "charityday.read.snapshot.fetches", "{fetch}", "Pulls of a campaign snapshot by a silo's read cache, by result (changed, unchanged, missing, failed).");
+
+    public static readonly Histogram<double> SnapshotAge = Meter.CreateHistogram<double>(
+        "charityday.read.snapshot.age", "ms", "Age of the snapshot copy a public read was answered from.");
+
+    public static readonly Counter<long> DirectoryFetches = Meter.CreateCounter<long>(
+        "charityday.read.directory.fetches", "{fetch}", "Pulls of the id directories (catalog, keys) by a silo, by directory.");
+
+    public static readonly Histogram<long> CoalescedBatchSize = Meter.CreateHistogram<long>(
+        "charityday.ingest.coalesced.batch_size", "{donation}", "Single posts a silo sent to a campaign's writer in one grain call.");
+
     public static readonly Counter<long> Shed = Meter.CreateCounter<long>(
         "charityday.load_shed", "{request}", "Requests refused with 429 because a bounded queue was full.");
 

@@ -8,10 +8,18 @@ using Microsoft.Extensions.Logging;
 
 namespace CharityDay.Grains.Campaigns;
 
-/// <summary>The group commit: gather, match in arrival order, write one transaction, then answer.</summary>
+/// <summary>
+/// The pipelined group commit: gather, look up and match batch N+1 in arrival order while batch N
+/// commits, then write N+1 once N is durable, and answer each batch after its own commit. Ledger
+/// writes stay in order; a failed commit sends the batch matched after it back to the queue and the
+/// book is rebuilt from the ledger before anything else is matched.
+/// </summary>
 public sealed partial class CampaignGrain
 {
     private readonly List<PendingDonation> _pending = [];
+    private readonly Dictionary<DonationKey, LedgerDonation> _inFlight = [];
+    private static readonly Task<bool> Committed = Task.FromResult(true);
+    private Task<bool> _commitInFlight = Committed;
     private bool _flushing;
     private long _acceptedSincePrune;
 
@@ -33,12 +41,17 @@ public sealed partial class CampaignGrain
             _pending.Add(pending);
             waits[i] = pending.Completion.Task;
         }
-        if (!_flushing)
+        StartFlushing();
+        return await Task.WhenAll(waits);
+    }
+
+    private void StartFlushing()
+    {
+        if (!_flushing && _pending.Count > 0)
         {
             _flushing = true;
             _ = FlushAsync();
         }
-        return await Task.WhenAll(waits);
     }
 
     private async Task FlushAsync()
@@ -51,78 +64,106 @@ public sealed partial class CampaignGrain
             await Task.Yield();
             while (_pending.Count > 0)
             {
-                await _writeLock.WaitAsync();
+                await _gate.EnterAsync(urgent: false);
                 try
                 {
-                    var take = Math.Min(_pending.Count, CampaignLimits.MaxBatch);
-                    var batch = _pending.GetRange(0, take);
-                    _pending.RemoveRange(0, take);
-                    try
-                    {
-                        await CommitBatchAsync(batch);
-                    }
-                    catch (Exception e)
-                    {
-                        // An unexpected fault must not leave the batch's callers waiting for an answer
-                        // that never comes, nor the book holding matches of unknown fate.
-                        logger.LogError(e, "Group commit of campaign {CampaignId} failed", CampaignId);
-                        _bookStale = true;
-                        Fail(batch, "the write path failed; retry with the same donationId");
-                    }
+                    await MatchAndStartCommitAsync();
                 }
                 finally
                 {
-                    _writeLock.Release();
+                    _gate.Exit();
                 }
             }
         }
         catch (Exception e)
         {
             logger.LogError(e, "Group commit loop of campaign {CampaignId} failed", CampaignId);
-            foreach (var pending in _pending)
-            {
-                pending.Completion.TrySetResult(DonationOutcome.Of(DonationResultKind.Failed, "the write path failed"));
-            }
+            _bookStale = true;
+            Fail(_pending, "the write path failed; retry with the same donationId");
             _pending.Clear();
         }
         finally
         {
             _flushing = false;
         }
+        // A commit that failed after the loop ended may have put its batch back in the queue.
+        _ = _commitInFlight.ContinueWith(_ => StartFlushing(), TaskScheduler.Current);
     }
 
-    private async Task CommitBatchAsync(List<PendingDonation> batch)
+    /// <summary>Runs holding the gate: prepares the next batch and starts its commit behind the one in flight.</summary>
+    private async Task MatchAndStartCommitAsync()
     {
-        using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal, parentContext: batch.Select(p => p.Caller).FirstOrDefault(c => c != default),
-            links: batch.Where(p => p.Caller != default).Take(64).Select(p => new ActivityLink(p.Caller)));
-        activity?.SetTag("charityday.campaign", CampaignId);
-        activity?.SetTag("charityday.batch_size", batch.Count);
-
-        IReadOnlyDictionary<DonationKey, LedgerDonation> stored;
+        var take = Math.Min(_pending.Count, CampaignLimits.MaxBatch);
+        var batch = _pending.GetRange(0, take);
+        _pending.RemoveRange(0, take);
+        MatchedBatch matched;
         try
         {
-            await EnsureBookFreshAsync();
-            var unknown = batch.Select(p => p.Key).Where(k => !_recent.Contains(k)).Distinct().ToList();
-            stored = await OffTurn(() => ledger.FindAsync(unknown));
+            matched = await MatchBatchAsync(batch);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Ledger unavailable for campaign {CampaignId}", CampaignId);
-            Fail(batch, "the ledger is unavailable");
+            // An unexpected fault must not leave the batch's callers waiting for an answer that
+            // never comes, nor the book holding matches of unknown fate.
+            logger.LogError(e, "Matching a batch of campaign {CampaignId} failed", CampaignId);
+            _bookStale = true;
+            Fail(batch.Where(p => !p.Completion.Task.IsCompleted), "the ledger is unavailable; retry with the same donationId");
             return;
+        }
+        // Ledger writes stay in order, and a batch matched on top of a commit that then failed
+        // must not be written: it goes back to the front of the queue, to be matched again on the
+        // book rebuilt from the ledger.
+        if (!await _commitInFlight)
+        {
+            // That failure is dealt with now (its own callers were answered or re-queued by it).
+            _commitInFlight = Committed;
+            _bookStale = true;
+            _pending.InsertRange(0, matched.Waiting.Select(w => w.Pending).Concat(matched.Deferred));
+            return;
+        }
+        _pending.InsertRange(0, matched.Deferred);
+        _commitInFlight = CommitAsync(matched);
+    }
+
+    private sealed record MatchedBatch(
+        List<PendingDonation> Batch,
+        List<LedgerDonation> Accepted,
+        List<(PendingDonation Pending, LedgerDonation Donation, bool Created)> Waiting,
+        List<PendingDonation> Deferred,
+        ActivityContext Caller);
+
+    /// <summary>Looks the batch's ids up, classifies each donation and matches the new ones, in arrival order.</summary>
+    private async Task<MatchedBatch> MatchBatchAsync(List<PendingDonation> batch)
+    {
+        await EnsureBookFreshAsync();
+        var unknown = batch.Select(p => p.Key).Where(k => !_recent.Contains(k) && !_inFlight.ContainsKey(k)).Distinct().ToList();
+        var stored = unknown.Count == 0
+            ? new Dictionary<DonationKey, LedgerDonation>()
+            : await OffTurn(() => ledger.FindAsync(unknown));
+        if (_bookStale)
+        {
+            // The commit in flight failed while the ids were looked up: match on the rebuilt book.
+            await EnsureBookFreshAsync();
         }
 
         var accepted = new List<LedgerDonation>();
         var inBatch = new Dictionary<DonationKey, LedgerDonation>();
-        var waitingForCommit = new List<(PendingDonation Pending, LedgerDonation Donation, bool Created)>();
+        var waiting = new List<(PendingDonation Pending, LedgerDonation Donation, bool Created)>();
+        var deferred = new List<PendingDonation>();
         foreach (var pending in batch)
         {
             var request = pending.Request;
+            if (_inFlight.ContainsKey(pending.Key))
+            {
+                // Its first post is being written right now: decide it once that commit has an outcome.
+                deferred.Add(pending);
+                continue;
+            }
             if (inBatch.TryGetValue(pending.Key, out var sibling))
             {
                 if (sibling.HasSamePayload(request))
                 {
-                    waitingForCommit.Add((pending, sibling, false));
+                    waiting.Add((pending, sibling, false));
                 }
                 else
                 {
@@ -151,30 +192,74 @@ public sealed partial class CampaignGrain
             var donation = Match(request);
             accepted.Add(donation);
             inBatch[pending.Key] = donation;
-            waitingForCommit.Add((pending, donation, true));
+            waiting.Add((pending, donation, true));
         }
+        var caller = batch.Select(p => p.Caller).FirstOrDefault(c => c != default);
+        return new MatchedBatch(batch, accepted, waiting, deferred, caller);
+    }
 
-        if (accepted.Count > 0 && !await TryAppendAsync(batch, accepted, waitingForCommit))
+    /// <summary>Writes a matched batch and answers its callers. Never throws: false when it did not commit.</summary>
+    private async Task<bool> CommitAsync(MatchedBatch matched)
+    {
+        if (matched.Accepted.Count == 0)
         {
-            return;
+            Answer(matched);
+            return true;
         }
-        foreach (var donation in accepted)
+        using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal, parentContext: matched.Caller,
+            links: matched.Batch.Where(p => p.Caller != default).Take(64).Select(p => new ActivityLink(p.Caller)));
+        activity?.SetTag("charityday.campaign", CampaignId);
+        activity?.SetTag("charityday.batch_size", matched.Accepted.Count);
+        foreach (var donation in matched.Accepted)
         {
-            var totals = TotalsOf(donation.ProjectId);
-            totals.AddDonation(donation.PartnerId, donation.AmountFen);
-            totals.AddMatched(donation.Matches.Sum(m => m.AmountFen));
-            _recent.Set(donation);
-            RecordAccepted(donation);
+            _inFlight[donation.Key] = donation;
         }
-        foreach (var (pending, donation, created) in waitingForCommit)
+        try
+        {
+            if (!await TryAppendAsync(matched.Accepted, matched.Waiting))
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+                return false;
+            }
+            foreach (var donation in matched.Accepted)
+            {
+                var totals = TotalsOf(donation.ProjectId);
+                totals.AddDonation(donation.PartnerId, donation.AmountFen);
+                totals.AddMatched(donation.Matches.Sum(m => m.AmountFen));
+                ReadModel.TotalsChanged(donation.ProjectId);
+                _recent.Set(donation);
+                RecordAccepted(donation);
+            }
+            Answer(matched);
+            _acceptedSincePrune += matched.Accepted.Count;
+            if (_acceptedSincePrune > 50_000)
+            {
+                _book.Prune(time.GetUtcNow());
+                _acceptedSincePrune = 0;
+            }
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Group commit of campaign {CampaignId} failed", CampaignId);
+            _bookStale = true;
+            Fail(matched.Waiting.Select(w => w.Pending), "the write path failed; retry with the same donationId");
+            return false;
+        }
+        finally
+        {
+            foreach (var donation in matched.Accepted)
+            {
+                _inFlight.Remove(donation.Key);
+            }
+        }
+    }
+
+    private static void Answer(MatchedBatch matched)
+    {
+        foreach (var (pending, donation, created) in matched.Waiting)
         {
             Resolve(pending, new DonationOutcome(created ? DonationResultKind.Created : DonationResultKind.Replayed, donation.ToView(), null));
-        }
-        _acceptedSincePrune += accepted.Count;
-        if (_acceptedSincePrune > 50_000)
-        {
-            _book.Prune(time.GetUtcNow());
-            _acceptedSincePrune = 0;
         }
     }
 
@@ -190,8 +275,7 @@ public sealed partial class CampaignGrain
     }
 
     /// <returns>false when the batch did not commit; every caller in it has then been answered or re-queued.</returns>
-    private async Task<bool> TryAppendAsync(List<PendingDonation> batch, List<LedgerDonation> accepted,
-        List<(PendingDonation Pending, LedgerDonation Donation, bool Created)> waitingForCommit)
+    private async Task<bool> TryAppendAsync(List<LedgerDonation> accepted, List<(PendingDonation Pending, LedgerDonation Donation, bool Created)> waitingForCommit)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -240,8 +324,8 @@ public sealed partial class CampaignGrain
     /// Runs ledger I/O on the thread pool. Microsoft.Data.Sqlite completes its async calls
     /// synchronously: awaited directly, a commit would hold the activation's turn through its whole
     /// fsync, no donation could arrive meanwhile, and every batch would hold exactly one donation.
-    /// Off the turn, donations keep arriving while the write is in flight and gather into the next
-    /// batch. Safe: the I/O touches only its arguments, never the grain's state.
+    /// Off the turn, donations keep arriving (and the next batch is matched) while the write is in
+    /// flight. Safe: the I/O touches only its arguments, never the grain's state.
     /// </summary>
     private static Task<T> OffTurn<T>(Func<Task<T>> io) => Task.Run(io);
 

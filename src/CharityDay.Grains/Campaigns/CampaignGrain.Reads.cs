@@ -4,12 +4,26 @@ using Microsoft.Extensions.Logging;
 namespace CharityDay.Grains.Campaigns;
 
 /// <summary>
-/// Reads of the campaign's live totals. Each is computed in one turn, so it is one consistent
-/// snapshot; after a failed write they first rebuild from the ledger, so a read never keeps
-/// showing matches that were never committed.
+/// What leaves the writer to be read: the snapshot the silos pull for the public reads, and the
+/// pool usage and settings admin reads need (read-your-writes, so they come from here). Each is
+/// computed in one turn, so it is one consistent state; after a failed write they first rebuild
+/// from the ledger, so nothing shows matches that were never committed.
 /// </summary>
 public sealed partial class CampaignGrain
 {
+    public async Task<CampaignSnapshot?> GetSnapshot(long knownVersion)
+    {
+        await EnsureFreshForReadAsync();
+        if (state.State.Settings is not { } settings)
+        {
+            return null;
+        }
+        // Publish answers the last snapshot when nothing changed since; the caller may still hold an
+        // older one (another silo asked in between), so only an equal version means "you have it".
+        var snapshot = ReadModel.Publish(settings, PoolSummaries);
+        return snapshot.Version == knownVersion ? null : snapshot;
+    }
+
     public async Task<CampaignView?> GetView()
     {
         await EnsureFreshForReadAsync();
@@ -17,37 +31,15 @@ public sealed partial class CampaignGrain
         {
             return null;
         }
-        var totals = _projects.Keys.Aggregate(Totals.Zero, (sum, id) => sum.Plus(OwnTotals(id)));
-        var pools = _pools.Values
-            .OrderBy(p => p.PoolId, StringComparer.Ordinal)
-            .Select(p =>
+        var totals = Totals.Zero;
+        foreach (var id in _projects.Keys)
+        {
+            if (_totals.TryGetValue(id, out var t))
             {
-                var matched = _book.MatchedFen(p.PoolId);
-                return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused);
-            })
-            .ToList();
-        return new CampaignView(settings, totals, _projects.Count, pools);
-    }
-
-    public async Task<ProjectTotalsView> GetProjectTotals(string projectId)
-    {
-        await EnsureFreshForReadAsync();
-        var byPartner = _totals.TryGetValue(projectId, out var t)
-            ? new Dictionary<string, long>(t.RaisedByPartner, StringComparer.Ordinal)
-            : [];
-        return new ProjectTotalsView(OwnTotals(projectId), byPartner, RollupTotals(projectId));
-    }
-
-    public async Task<IReadOnlyList<LeaderboardEntry>> Leaderboard(int top)
-    {
-        await EnsureFreshForReadAsync();
-        IReadOnlyList<LeaderboardEntry> entries = [.. _projects.Values
-            .Select(p => (Project: p, Totals: OwnTotals(p.ProjectId)))
-            .OrderByDescending(x => x.Totals.RaisedFen)
-            .ThenBy(x => x.Project.ProjectId, StringComparer.Ordinal)
-            .Take(top)
-            .Select(x => new LeaderboardEntry(x.Project.ProjectId, x.Project.Name, x.Totals.RaisedFen, x.Totals.MatchedFen))];
-        return entries;
+                totals = totals.Plus(new Totals(t.RaisedFen, t.MatchedFen, t.DonationCount));
+            }
+        }
+        return new CampaignView(settings, totals, _projects.Count, PoolSummaries());
     }
 
     public async Task<PoolUsageView> GetPoolUsage(string poolId)
@@ -59,13 +51,24 @@ public sealed partial class CampaignGrain
         return new PoolUsageView(matched, _book.MatchedOnDayFen(poolId, today), _book.MatchCount(poolId), Math.Max(0, budget - matched));
     }
 
+    private List<PoolSummary> PoolSummaries() =>
+    [
+        .. _pools.Values
+            .OrderBy(p => p.PoolId, StringComparer.Ordinal)
+            .Select(p =>
+            {
+                var matched = _book.MatchedFen(p.PoolId);
+                return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused);
+            }),
+    ];
+
     private async Task EnsureFreshForReadAsync()
     {
         if (!_bookStale)
         {
             return;
         }
-        await _writeLock.WaitAsync();
+        await _gate.EnterAsync(urgent: false);
         try
         {
             await EnsureBookFreshAsync();
@@ -77,31 +80,7 @@ public sealed partial class CampaignGrain
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
-    }
-
-    private Totals OwnTotals(string projectId) =>
-        _totals.TryGetValue(projectId, out var t) ? new Totals(t.RaisedFen, t.MatchedFen, t.DonationCount) : Totals.Zero;
-
-    /// <summary>The project and all its descendants; parents are checked acyclic when set.</summary>
-    private Totals RollupTotals(string projectId)
-    {
-        var sum = Totals.Zero;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>([projectId]);
-        while (stack.TryPop(out var id))
-        {
-            if (!seen.Add(id))
-            {
-                continue;
-            }
-            sum = sum.Plus(OwnTotals(id));
-            foreach (var child in _projects.Values.Where(p => p.ParentProjectId == id))
-            {
-                stack.Push(child.ProjectId);
-            }
-        }
-        return sum;
     }
 }

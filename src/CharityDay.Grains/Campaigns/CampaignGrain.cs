@@ -2,6 +2,7 @@ using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Grains.Campaigns.ReadSide;
 using CharityDay.Storage.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,11 @@ namespace CharityDay.Grains.Campaigns;
 /// <summary>
 /// One campaign's write path and matching authority. Reentrant on purpose: donations keep
 /// arriving while a batch commits, and are gathered into the next one. Every mutation of the
-/// book, the totals or the persisted state happens under <see cref="_writeLock"/>, so exactly
-/// one write is in flight and a pool change waits for the batch before it.
+/// book, the totals or the persisted state happens while holding <see cref="_gate"/>; the group
+/// commit is pipelined (batch N+1 is matched while batch N commits), so every other writer also
+/// waits for the commit in flight (<see cref="EnterExclusiveAsync"/>), and a pool change goes
+/// before the next batch. It never answers a public read: it publishes snapshots
+/// (<see cref="GetSnapshot"/>) that the silos pull and serve.
 /// </summary>
 [Reentrant]
 public sealed partial class CampaignGrain(
@@ -23,10 +27,11 @@ public sealed partial class CampaignGrain(
     IOptions<CampaignWriteOptions> writeOptions,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
 {
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly WriteGate _gate = new();
     private readonly Dictionary<string, ProjectSettings> _projects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PoolSettings> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProjectTotals> _totals = new(StringComparer.Ordinal);
+    private CampaignReadModel? _readModelInstance;
     private readonly RecentDonations _recent = new(CampaignLimits.RecentDonationsCached);
     private MatchingBook _book = new(TimeZoneInfo.Utc);
     private bool _bookStale;
@@ -54,18 +59,44 @@ public sealed partial class CampaignGrain(
         // rebuild, and whatever it tries after the claim is refused.
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync(cancellationToken);
+        // Campaigns created before the directory existed enter it here; afterwards this is a no-op.
+        var directory = GrainFactory.GetGrain<ICatalogDirectoryGrain>(0);
+        await directory.RegisterCampaign(CampaignId);
+        await directory.RegisterProjects(CampaignId, [.. _projects.Keys]);
+    }
+
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, _totals);
+
+    /// <summary>
+    /// Takes the write lock ahead of waiting batches and waits for the commit in flight, so the
+    /// caller sees (and changes) the state every acknowledged donation left.
+    /// </summary>
+    private async Task EnterExclusiveAsync()
+    {
+        await _gate.EnterAsync(urgent: true);
+        await _commitInFlight;
     }
 
     public Task<CampaignSettings?> GetSettings() => Task.FromResult(state.State.Settings);
 
     public async Task<Change<CampaignSettings>> Put(CampaignSettings settings)
     {
-        await _writeLock.WaitAsync();
+        await EnterExclusiveAsync();
         try
         {
             var before = state.State.Settings;
             state.State.Settings = settings;
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State.Settings = before;
+                throw;
+            }
+            ReadModel.CampaignChanged();
+            await GrainFactory.GetGrain<ICatalogDirectoryGrain>(0).RegisterCampaign(CampaignId);
             _fence ??= await ledger.ClaimWriterAsync(CampaignId);
             if (before?.TimeZone != settings.TimeZone)
             {
@@ -76,45 +107,65 @@ public sealed partial class CampaignGrain(
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
     public async Task UpsertProject(ProjectSettings project)
     {
-        await _writeLock.WaitAsync();
+        await EnterExclusiveAsync();
         try
         {
-            _projects[project.ProjectId] = project;
             if (state.State.ProjectIds.Add(project.ProjectId))
             {
-                await state.WriteStateAsync();
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch
+                {
+                    state.State.ProjectIds.Remove(project.ProjectId);
+                    throw;
+                }
             }
+            var before = _projects.GetValueOrDefault(project.ProjectId);
+            _projects[project.ProjectId] = project;
+            ReadModel.ProjectChanged(before, project);
+            await GrainFactory.GetGrain<ICatalogDirectoryGrain>(0).RegisterProjects(CampaignId, [project.ProjectId]);
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
     public async Task UpsertPool(PoolSettings pool)
     {
         var started = time.GetTimestamp();
-        // Waiting for the lock waits for the batch in flight: once this returns, no donation is
-        // matched under the old rules.
-        await _writeLock.WaitAsync();
+        // Waiting for the lock waits for the batch in flight and its commit: once this returns, no
+        // donation is matched under the old rules, nor answered after it with a match made under them.
+        await EnterExclusiveAsync();
         try
         {
-            _pools[pool.PoolId] = pool;
-            _book.SetPool(pool.ToRules());
             if (state.State.PoolIds.Add(pool.PoolId))
             {
-                await state.WriteStateAsync();
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch
+                {
+                    state.State.PoolIds.Remove(pool.PoolId);
+                    throw;
+                }
             }
+            _pools[pool.PoolId] = pool;
+            _book.SetPool(pool.ToRules());
+            ReadModel.CampaignChanged();
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
         CharityDayTelemetry.PoolChangeDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("pool", pool.PoolId));
@@ -122,7 +173,7 @@ public sealed partial class CampaignGrain(
 
     public async Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId)
     {
-        await _writeLock.WaitAsync();
+        await EnterExclusiveAsync();
         try
         {
             await EnsureBookFreshAsync();
@@ -131,23 +182,25 @@ public sealed partial class CampaignGrain(
             {
                 _book.Reverse(new MatchRecord(match.PoolId, match.ProjectId, new DonorKey(match.PartnerId, match.DonorId), match.LocalDay, match.AmountFen));
                 TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
+                ReadModel.TotalsChanged(match.ProjectId);
                 _recent.Remove(new DonationKey(match.PartnerId, match.DonationId));
             }
             _book.Flag(poolId, donorId);
+            ReadModel.CampaignChanged();
             CharityDayTelemetry.Clawbacks.Add(1, new KeyValuePair<string, object?>("pool", poolId));
             logger.LogInformation("Clawback on pool {PoolId}: {Count} matches reversed, {Amount} fen returned", poolId, reversed.Count, reversed.Sum(m => m.AmountFen));
             return new ClawbackOutcome(poolId, donorId, reversed.Count, reversed.Sum(m => m.AmountFen));
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
     public async Task<RefundOutcome> Refund(string partnerId, string donationId)
     {
         var key = new DonationKey(partnerId, donationId);
-        await _writeLock.WaitAsync();
+        await EnterExclusiveAsync();
         try
         {
             await EnsureBookFreshAsync();
@@ -173,6 +226,7 @@ public sealed partial class CampaignGrain(
                 _book.Reverse(donation.ToRecord(match));
                 totals.AddMatched(-match.AmountFen);
             }
+            ReadModel.TotalsChanged(donation.ProjectId);
             var refunded = donation with
             {
                 Status = DonationStatus.Refunded,
@@ -185,7 +239,7 @@ public sealed partial class CampaignGrain(
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
@@ -224,9 +278,17 @@ public sealed partial class CampaignGrain(
     private TimeZoneInfo TimeZone =>
         state.State.Settings is { } s && TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
 
-    /// <summary>After a failed write the in-memory book may hold matches that never committed.</summary>
+    /// <summary>
+    /// After a failed write the in-memory book may hold matches that never committed. The caller
+    /// holds the gate; the commit in flight is awaited first, so the rebuild sees its outcome.
+    /// </summary>
     private async Task EnsureBookFreshAsync()
     {
+        if (!_bookStale)
+        {
+            return;
+        }
+        await _commitInFlight;
         if (_bookStale)
         {
             await RebuildFromLedgerAsync(CancellationToken.None);
@@ -251,6 +313,7 @@ public sealed partial class CampaignGrain(
             _totals[id] = t;
         }
         _recent.Clear();
+        ReadModel.Reset();
         _bookStale = false;
         logger.LogInformation("Campaign {CampaignId} rebuilt from the ledger: {Projects} projects with donations, {Pools} pools",
             CampaignId, totals.Count, _pools.Count);

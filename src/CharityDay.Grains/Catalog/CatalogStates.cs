@@ -33,3 +33,10 @@ public sealed class KeyDirectoryState
 {
     [Id(0)] public Dictionary<string, string> RolesByKeyId { get; set; } = [];
 }
+
+[GenerateSerializer, Alias("cd.CatalogDirectoryState")]
+public sealed class CatalogDirectoryState
+{
+    [Id(0)] public HashSet<string> Campaigns { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public Dictionary<string, string> ProjectCampaigns { get; set; } = new(StringComparer.Ordinal);
+}

@@ -20,8 +20,7 @@ public sealed class CampaignTelemetryFilter(PoolGaugeRegistry registry, ILogger<
         nameof(ICampaignGrain.Refund),
         nameof(ICampaignGrain.Clawback),
         nameof(ICampaignGrain.GetView),
-        nameof(ICampaignGrain.GetProjectTotals),
-        nameof(ICampaignGrain.Leaderboard),
+        nameof(ICampaignGrain.GetSnapshot),
         nameof(ICampaignGrain.GetPoolUsage),
         nameof(ICampaignGrain.GetSettings),
         nameof(ICampaignPlacement.SiloAddress),
@@ -33,6 +32,9 @@ public sealed class CampaignTelemetryFilter(PoolGaugeRegistry registry, ILogger<
 
     private async Task InvokeCampaignAsync(IIncomingGrainCallContext context, ICampaignGrain campaign)
     {
+        CharityDayTelemetry.WriterCalls.Add(1,
+            new KeyValuePair<string, object?>("campaign", campaign.GetPrimaryKeyString()),
+            new KeyValuePair<string, object?>("method", context.InterfaceMethod?.Name ?? "unknown"));
         try
         {
             await context.Invoke();

@@ -124,9 +124,9 @@ public abstract class AuthenticationTests(Deployment deployment)
         var project = await _api.CreateProjectAsync(campaign);
         foreach (var path in new[] { $"/v1/projects/{project}", $"/v1/campaigns/{campaign}", $"/v1/campaigns/{campaign}/leaderboard" })
         {
-            var anonymous = await _api.SendAsync(HttpMethod.Get, path);
+            var anonymous = await _api.GetPublicFreshAsync(path);
             Assert.True(anonymous.Code == 200, $"GET {path} without a key: {anonymous}");
-            var badKey = await _api.SendAsync(HttpMethod.Get, path, key: "not-a-key");
+            var badKey = await _api.GetPublicFreshAsync(path, key: "not-a-key");
             Assert.True(badKey.Code == 200, $"GET {path} with a bad key: {badKey}");
         }
     }

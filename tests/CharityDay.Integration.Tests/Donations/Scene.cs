@@ -68,7 +68,9 @@ public sealed class Scene
     public async Task<string> TotalsAsync()
     {
         var lines = new List<string>();
-        var campaign = await Api.GetCampaignAsync(CampaignId);
+        // One instant for every public read: each includes every write acknowledged before the call (fresh reads).
+        var since = DateTimeOffset.UtcNow;
+        var campaign = await Api.GetCampaignAsync(CampaignId, since: since);
         ApiClient.Ensure(campaign, 200);
         lines.Add($"campaign raised={campaign.Long("raised")} matched={campaign.Long("matched")} count={campaign.Long("donationCount")}");
         foreach (var pool in campaign["pools"].AsArray())
@@ -77,7 +79,7 @@ public sealed class Scene
         }
         foreach (var projectId in Projects)
         {
-            var project = await Api.GetProjectAsync(projectId);
+            var project = await Api.GetProjectAsync(projectId, since: since);
             ApiClient.Ensure(project, 200);
             lines.Add($"project {projectId} raised={project.Long("raised")} matched={project.Long("matched")} count={project.Long("donationCount")} " +
                 $"rollup={project["rollup"].ToJsonString()} byPartner={project["byPartner"].ToJsonString()}");

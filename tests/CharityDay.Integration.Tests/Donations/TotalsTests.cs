@@ -39,7 +39,7 @@ public abstract class TotalsTests(Deployment deployment)
         Assert.Equal((1150L, 575L, 4L, 4L), (campaign.Long("raised"), campaign.Long("matched"), campaign.Long("donationCount"), campaign.Long("projectCount")));
         Assert.Equal((575L, 1_000_000L - 575), await scene.PoolUsageAsync(pool));
 
-        var leaderboard = await _api.SendAsync(HttpMethod.Get, $"/v1/campaigns/{scene.CampaignId}/leaderboard?top=3");
+        var leaderboard = await _api.GetLeaderboardAsync(scene.CampaignId, "3");
         ApiClient.Ensure(leaderboard, 200);
         Assert.Equal($"{sibling}:1000:500,{parent}:100:50,{child}:40:20",
             string.Join(',', leaderboard.Json!.AsArray().Select(e => $"{e!["projectId"]}:{e["raised"]}:{e["matched"]}")));

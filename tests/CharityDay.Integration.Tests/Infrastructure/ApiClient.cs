@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -13,6 +15,17 @@ public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Json, string B
     public JsonNode this[string name] => Json?[name] ?? throw new KeyNotFoundException($"'{name}' missing in {Body}");
 
     public long Long(string name) => this[name].GetValue<long>();
+
+    /// <summary>
+    /// SPEC §4 public reads: the <c>CharityDay-Snapshot-At</c> instant the answer was taken at (every write
+    /// acknowledged before it is included), or null when the header is missing or unreadable.
+    /// </summary>
+    public DateTimeOffset? SnapshotAt =>
+        Headers.TryGetValues(ApiClient.SnapshotAtHeader, out var values)
+        && DateTimeOffset.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : null;
 
     public override string ToString() => $"{Code} {Body}";
 }
@@ -122,9 +135,59 @@ public sealed class ApiClient(Deployment deployment)
     public Task<ApiResponse> ClawbackAsync(string poolId, string donorId, string reason = "scripted account") =>
         Manager(HttpMethod.Post, $"/v1/admin/pools/{poolId}/clawback", new { donorId, reason });
 
-    public Task<ApiResponse> GetProjectAsync(string projectId) => SendAsync(HttpMethod.Get, $"/v1/projects/{projectId}");
+    /// <summary>The header of every public read answer (200 and 404): the instant its snapshot was taken.</summary>
+    public const string SnapshotAtHeader = "CharityDay-Snapshot-At";
 
-    public Task<ApiResponse> GetCampaignAsync(string campaignId) => SendAsync(HttpMethod.Get, $"/v1/campaigns/{campaignId}");
+    /// <summary>How long a fresh read waits for a snapshot that includes what the test wrote (the snapshot is at most ~1 s old).</summary>
+    public static readonly TimeSpan FreshReadTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan FreshReadInterval = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>A fresh read of a project's public page: see <see cref="GetPublicFreshAsync"/>.</summary>
+    public Task<ApiResponse> GetProjectAsync(string projectId, HttpClient? client = null, DateTimeOffset? since = null) =>
+        GetPublicFreshAsync($"/v1/projects/{projectId}", client: client, since: since);
+
+    /// <summary>A fresh read of a campaign's public page: see <see cref="GetPublicFreshAsync"/>.</summary>
+    public Task<ApiResponse> GetCampaignAsync(string campaignId, HttpClient? client = null, DateTimeOffset? since = null) =>
+        GetPublicFreshAsync($"/v1/campaigns/{campaignId}", client: client, since: since);
+
+    /// <summary>A fresh read of a campaign's leaderboard (<paramref name="top"/> is sent as given, so a test can send a bad one).</summary>
+    public Task<ApiResponse> GetLeaderboardAsync(string campaignId, string? top = null, HttpClient? client = null, DateTimeOffset? since = null) =>
+        GetPublicFreshAsync($"/v1/campaigns/{campaignId}/leaderboard" + (top is null ? "" : $"?top={top}"), client: client, since: since);
+
+    /// <summary>
+    /// A public read (SPEC §4) that sees every write the test had seen acknowledged: public reads are
+    /// served from a snapshot up to ~1 s old, so this GETs until the answer's
+    /// <c>CharityDay-Snapshot-At</c> is at or after <paramref name="since"/> (default: now, before the
+    /// first attempt), every ~25 ms, for up to <see cref="FreshReadTimeout"/>; then it returns the last
+    /// answer, whatever it is, for the test's own assertion to judge. A 400 is returned at once: it is
+    /// about the request, not the state, and carries no snapshot.
+    /// </summary>
+    public Task<ApiResponse> GetPublicFreshAsync(string path, string? key = null, HttpClient? client = null, DateTimeOffset? since = null) =>
+        GetFreshAsync(() => SendAsync(HttpMethod.Get, path, key: key, client: client), since);
+
+    /// <summary><see cref="GetPublicFreshAsync"/> on a client of the test's own (one silo, no deployment).</summary>
+    public static Task<ApiResponse> GetPublicFreshAsync(HttpClient client, string path, DateTimeOffset? since = null) =>
+        GetFreshAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            return await ReadAsync(client, request);
+        }, since);
+
+    private static async Task<ApiResponse> GetFreshAsync(Func<Task<ApiResponse>> get, DateTimeOffset? since)
+    {
+        var notBefore = since ?? DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await get();
+            if (response.Code == 400 || response.SnapshotAt >= notBefore || clock.Elapsed >= FreshReadTimeout)
+            {
+                return response;
+            }
+            await Task.Delay(FreshReadInterval);
+        }
+    }
 
     public Task<ApiResponse> GetPoolAsync(string poolId) => Manager(HttpMethod.Get, $"/v1/admin/pools/{poolId}");
 

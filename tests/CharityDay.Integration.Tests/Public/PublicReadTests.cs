@@ -91,7 +91,7 @@ public abstract class PublicReadTests(Deployment deployment)
         Assert.Equal(0, pools[paused]["matched"]!.GetValue<long>());
         Assert.True(pools[paused]["paused"]!.GetValue<bool>());
 
-        // A live change shows at once.
+        // A live change shows in the next snapshot.
         Assert.Equal(200, (await _api.Manager(HttpMethod.Patch, $"/v1/admin/pools/{paused}", new { paused = false, budgetDelta = 300 })).Code);
         var after = (await _api.GetCampaignAsync(campaign))["pools"].AsArray().Single(p => p!["poolId"]!.GetValue<string>() == paused)!;
         Assert.False(after["paused"]!.GetValue<bool>());
@@ -116,7 +116,7 @@ public abstract class PublicReadTests(Deployment deployment)
         }
         Assert.Equal(201, (await _api.DonateAsync(key, "extra", projects[0], "u0", 5000)).Code);
 
-        var board = await _api.SendAsync(HttpMethod.Get, $"/v1/campaigns/{campaign}/leaderboard");
+        var board = await _api.GetLeaderboardAsync(campaign);
         Assert.True(board.Code == 200, board.ToString());
         var rows = board.Json!.AsArray();
         Assert.Equal(10, rows.Count);
@@ -129,9 +129,9 @@ public abstract class PublicReadTests(Deployment deployment)
         var raised = rows.Select(r => r!["raised"]!.GetValue<long>()).ToList();
         Assert.Equal(raised.OrderDescending(), raised);
 
-        var one = await _api.SendAsync(HttpMethod.Get, $"/v1/campaigns/{campaign}/leaderboard?top=1");
+        var one = await _api.GetLeaderboardAsync(campaign, "1");
         Assert.Equal(projects[0], Assert.Single(one.Json!.AsArray())!["projectId"]!.GetValue<string>());
-        var all = await _api.SendAsync(HttpMethod.Get, $"/v1/campaigns/{campaign}/leaderboard?top=1000");
+        var all = await _api.GetLeaderboardAsync(campaign, "1000");
         Assert.Equal(12, all.Json!.AsArray().Count);
     }
 
@@ -152,9 +152,9 @@ public abstract class PublicReadTests(Deployment deployment)
     {
         Problems.AssertProblem(await _api.GetProjectAsync("no-such-project"), 404, "not-found", "projectId");
         Problems.AssertProblem(await _api.GetCampaignAsync("no-such-campaign"), 404, "not-found", "campaignId");
-        Problems.AssertProblem(await _api.SendAsync(HttpMethod.Get, "/v1/campaigns/no-such-campaign/leaderboard"), 404, "not-found", "campaignId");
-        Problems.AssertBadRequest(await _api.GetProjectAsync("a%20b"), "projectId");
-        Problems.AssertBadRequest(await _api.GetCampaignAsync(new string('x', 129)), "campaignId");
+        Problems.AssertProblem(await _api.GetLeaderboardAsync("no-such-campaign"), 404, "not-found", "campaignId");
+        Problems.AssertBadRequest(await _api.SendAsync(HttpMethod.Get, "/v1/projects/a%20b"), "projectId");
+        Problems.AssertBadRequest(await _api.SendAsync(HttpMethod.Get, $"/v1/campaigns/{new string('x', 129)}"), "campaignId");
         Problems.AssertBadRequest(await _api.SendAsync(HttpMethod.Get, "/v1/campaigns/%C3%A9/leaderboard"), "campaignId");
     }
 }

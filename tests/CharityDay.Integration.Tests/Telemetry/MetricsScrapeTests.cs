@@ -12,6 +12,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
     public async Task Each_CharityDay_instrument_is_scraped_with_its_tags_unit_and_exact_value_after_every_path()
     {
         var s = await TelemetryScenario.RunAsync(_api);
+        // A public read: the silo pulls the campaign's snapshot (the read side's instruments).
+        Assert.Equal(200, (await _api.GetCampaignAsync(s.CampaignId)).Code);
         var scrape = await s.ScrapeSettledAsync(deployment.Client());
 
         (string, string) Partner = ("partner", s.PartnerId), Campaign = ("campaign", s.CampaignId), Pool = ("pool", s.PoolId);
@@ -40,6 +42,15 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         Assert.True(scrape.Single("charityday_donations_ingest_duration_milliseconds_count", ("result", "Created")) >= TelemetryScenario.Accepted);
         Assert.NotEmpty(scrape.Find("charityday_donations_ingest_duration_milliseconds_bucket", ("result", "Replayed"), ("le", "+Inf")));
         Assert.NotEmpty(scrape.Find("charityday_donations_ingest_duration_milliseconds_bucket", ("result", "Conflict"), ("le", "+Inf")));
+
+        // The burst path: calls reaching the writer by method, coalesced single posts, the read side's pulls.
+        Assert.True(scrape.Single("charityday_campaign_writer_calls_total", Campaign, ("method", "Donate")) >= 1);
+        Assert.True(scrape.Single("charityday_campaign_writer_calls_total", Campaign, ("method", "GetSnapshot")) >= 1);
+        Assert.True(scrape.Single("charityday_ingest_coalesced_batch_size_sum", Campaign) >= TelemetryScenario.Accepted);
+        Assert.True(scrape.Find("charityday_read_snapshot_fetches_total", Campaign).Sum(x => x.Value) >= 1);
+        Assert.True(scrape.Single("charityday_read_snapshot_age_milliseconds_count") >= 1);
+        Assert.True(scrape.Single("charityday_read_directory_fetches_total", ("directory", "catalog")) >= 1);
+        Assert.True(scrape.Single("charityday_read_directory_fetches_total", ("directory", "keys")) >= 1);
 
         // Pool gauges: what the admin API reports, from the silo that hosts the campaign.
         var pool = await _api.GetPoolAsync(s.PoolId);
@@ -70,6 +81,11 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_pool_matched_today_fen"] = "gauge",
             ["charityday_api_problems_total"] = "counter",
             ["charityday_build_info"] = "gauge",
+            ["charityday_campaign_writer_calls_total"] = "counter",
+            ["charityday_ingest_coalesced_batch_size"] = "histogram",
+            ["charityday_read_snapshot_fetches_total"] = "counter",
+            ["charityday_read_snapshot_age_milliseconds"] = "histogram",
+            ["charityday_read_directory_fetches_total"] = "counter",
         };
         foreach (var (family, type) in expectedTypes)
         {
