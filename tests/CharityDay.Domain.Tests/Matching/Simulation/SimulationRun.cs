@@ -1,4 +1,5 @@
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 using CharityDay.Domain.Tests.Matching.Model;
 using System.Globalization;
 using Xunit;
@@ -32,8 +33,13 @@ internal sealed partial class SimulationRun
     private readonly LiveChangeAuditor _liveChanges;
     private int _step;
 
-    /// <summary>Where the model's copy of the batch in flight begins; null when none is in flight.</summary>
-    private (int Donations, int Matches)? _inFlightFrom;
+    /// <summary>
+    /// The batches the book has matched and the ledger does not hold yet, oldest first (one
+    /// committing, one matched behind it): where each begins in the model, and for a batch matched
+    /// behind a commit, the book's sums just before it was matched — the committed book once that
+    /// commit lands.
+    /// </summary>
+    private readonly List<Uncommitted> _uncommitted = [];
 
     private SimulationRun(int seed)
     {
@@ -51,7 +57,7 @@ internal sealed partial class SimulationRun
         }
         _auditor = new Auditor(_model, Ledger, Clock);
         _liveChanges = new LiveChangeAuditor(_initialPools);
-        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
     }
 
     public SimClock Clock { get; }
@@ -63,7 +69,10 @@ internal sealed partial class SimulationRun
     /// <summary>Requests whose caller was never told "done" and will try again.</summary>
     public List<DonationRequest> Retryable { get; } = [];
 
-    public static void Play(int seed, int steps)
+    /// <summary>How often this run reached the pipeline's cases; a test requires the fixed seeds to reach each.</summary>
+    public PipelineCoverage Coverage { get; } = new();
+
+    public static PipelineCoverage Play(int seed, int steps)
     {
         var run = new SimulationRun(seed);
         try
@@ -78,9 +87,11 @@ internal sealed partial class SimulationRun
         {
             Assert.Fail(run.Report(e, steps));
         }
+        return run.Coverage;
     }
 
-    private (int Donations, int Matches) CommittedInModel => _inFlightFrom ?? (_model.Donations.Count, _model.Matches.Count);
+    private (int Donations, int Matches) CommittedInModel =>
+        _uncommitted.Count > 0 ? (_uncommitted[0].Donations, _uncommitted[0].Matches) : (_model.Donations.Count, _model.Matches.Count);
 
     private void Execute(Step step)
     {
@@ -95,17 +106,17 @@ internal sealed partial class SimulationRun
                 }
                 Authority.Arrive(arrive.Donations);
                 break;
-            case CutStep cut:
-                Cut(cut.MaxSize);
+            case CutStep:
+                Cut();
                 break;
             case CommitStep:
-                var batch = Authority.InFlight ?? throw new InvalidOperationException("commit without a batch in flight");
-                Authority.CommitBatch();
-                BatchCommitted(batch);
+                Commit();
                 break;
-            case FailCommitStep:
-                Authority.FailBatch();
-                ForgetBatchInFlight();
+            case FailCommitStep fail:
+                Coverage.SentBack += Authority.MatchedBehind is null ? 0 : 1;
+                Coverage.DuplicateKeyRefusals += fail.DuplicateKey ? 1 : 0;
+                Authority.FailBatch(fail.DuplicateKey);
+                ForgetUncommitted();
                 break;
             case SiloDeathStep death:
                 SiloDies(death.CommitLanded);
@@ -149,21 +160,44 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>The book is matched ahead of the commit, so the model is too; a failed commit takes both back.</summary>
-    private void Cut(int maxSize)
+    private void Cut()
     {
-        if (!Authority.BookStale)
+        Dictionary<SumKey, long>? bookBefore = null;
+        if (Authority.Idle && !Authority.BookStale)
         {
             _auditor.RememberCommittedBook(Authority.Book);
         }
-        var from = (_model.Donations.Count, _model.Matches.Count);
-        var accepted = Authority.CutBatch(maxSize);
-        if (accepted.Count > 0)
+        else if (Authority.Committing is not null)
         {
-            _inFlightFrom = from;
+            bookBefore = BookSums.Read(Authority.Book, Clock.Now);
         }
-        foreach (var donation in accepted)
+        var (donations, matches) = (_model.Donations.Count, _model.Matches.Count);
+        var batch = Authority.CutBatch();
+        Coverage.MatchedBehind += bookBefore is null ? 0 : 1;
+        Coverage.Deferred += batch.DeferredRequests.Count();
+        if (batch.Accepted.Count > 0)
+        {
+            _uncommitted.Add(new Uncommitted(batch, donations, matches, bookBefore));
+        }
+        foreach (var donation in batch.Accepted)
         {
             DecideInModel(donation);
+        }
+    }
+
+    /// <summary>The commit in flight lands; the batch matched behind it, if any, starts its own.</summary>
+    private void Commit()
+    {
+        var batch = Authority.Committing ?? throw new InvalidOperationException("commit without a batch in flight");
+        Authority.CommitBatch();
+        BatchCommitted(batch);
+        if (_uncommitted.Count > 0 && _uncommitted[0].BookBefore is { } committedBook)
+        {
+            _auditor.RememberCommittedBook(committedBook);
+        }
+        else if (Authority.Idle)
+        {
+            _auditor.RememberCommittedBook(Authority.Book);
         }
     }
 
@@ -187,27 +221,41 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void BatchCommitted(InFlightBatch batch)
+    private void BatchCommitted(WriteBatch<DonationRequest, LedgerRow> batch)
     {
+        if (_uncommitted.Count == 0 || !ReferenceEquals(_uncommitted[0].Batch, batch))
+        {
+            throw new InvalidOperationException("commits land in the order the batches were matched");
+        }
         _liveChanges.Committed(batch.Accepted, _step);
-        _inFlightFrom = null;
+        _uncommitted.RemoveAt(0);
     }
 
-    private void ForgetBatchInFlight()
+    /// <summary>A failed commit takes back its batch and the one matched behind it (re-queued, to be matched again).</summary>
+    private void ForgetUncommitted()
     {
-        if (_inFlightFrom is { } from)
+        if (_uncommitted.Count > 0)
         {
+            var from = _uncommitted[0];
             _model.Donations.RemoveRange(from.Donations, _model.Donations.Count - from.Donations);
             _model.Matches.RemoveRange(from.Matches, _model.Matches.Count - from.Matches);
-            _inFlightFrom = null;
+            _uncommitted.Clear();
         }
     }
 
     private void SiloDies(bool commitLanded)
     {
-        var batch = Authority.InFlight;
+        var batch = Authority.Committing;
         var landed = commitLanded && batch is not null;
-        if (landed || (batch is null && !Authority.BookStale))
+        if (Authority.MatchedBehind is not null)
+        {
+            Coverage.DeathsWithBatchBehind[landed ? 1 : 0]++;
+        }
+        if (landed && _uncommitted.Count > 1 && _uncommitted[1].BookBefore is { } committedBook)
+        {
+            _auditor.RememberCommittedBook(committedBook);
+        }
+        else if (landed || (Authority.Idle && !Authority.BookStale))
         {
             _auditor.RememberCommittedBook(Authority.Book);
         }
@@ -216,10 +264,7 @@ internal sealed partial class SimulationRun
         {
             BatchCommitted(batch);
         }
-        else
-        {
-            ForgetBatchInFlight();
-        }
+        ForgetUncommitted();
         // Nobody waiting gets an answer: to them the connection dropped. Donors' clients retry.
         foreach (var (callId, request) in _waiting.OrderBy(w => w.Key))
         {
@@ -237,7 +282,7 @@ internal sealed partial class SimulationRun
             _model.SetPool(rules);
             _liveChanges.TakesEffect(rules, _step, "adopted from the pool store by the new activation");
         }
-        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
     }
 
     /// <summary>The next instant where a rule in effect flips: local midnight, a daily opening, a window's edge.</summary>
@@ -261,11 +306,11 @@ internal sealed partial class SimulationRun
     /// <summary>No more failures: every batch commits and every unanswered caller retries until all are answered.</summary>
     private void DrainToQuiescence()
     {
-        for (var i = 0; i < MaxDrainSteps && (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0); i++)
+        for (var i = 0; i < MaxDrainSteps && (!Authority.Idle || Authority.PendingCount > 0 || Retryable.Count > 0); i++)
         {
             Execute(_workload.Drain(this));
         }
-        if (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0 || _waiting.Count > 0)
+        if (!Authority.Idle || Authority.PendingCount > 0 || Retryable.Count > 0 || _waiting.Count > 0)
         {
             throw SimulationCheckException.Of($"after {MaxDrainSteps} drain steps", "every caller answered",
                 $"{_waiting.Count} waiting, {Retryable.Count} to retry, {Authority.PendingCount} queued");
@@ -295,4 +340,42 @@ internal sealed partial class SimulationRun
         }
         return string.Join(Environment.NewLine, lines);
     }
+}
+
+/// <summary>A batch the book has matched and the ledger does not hold yet.</summary>
+/// <param name="Donations">Where its donations begin in the reference model.</param>
+/// <param name="Matches">Where its matches begin in the reference model.</param>
+/// <param name="BookBefore">For a batch matched behind a commit: the book's sums just before it was matched.</param>
+internal sealed record Uncommitted(WriteBatch<DonationRequest, LedgerRow> Batch, int Donations, int Matches, Dictionary<SumKey, long>? BookBefore);
+
+/// <summary>Counts of the pipeline's cases one run reached.</summary>
+internal sealed class PipelineCoverage
+{
+    /// <summary>Batches matched while another was committing.</summary>
+    public int MatchedBehind { get; set; }
+
+    /// <summary>Failed commits that sent the batch matched behind them back to the queue.</summary>
+    public int SentBack { get; set; }
+
+    public int DuplicateKeyRefusals { get; set; }
+
+    /// <summary>Posts of an id whose first post was committing, held back to a later batch.</summary>
+    public int Deferred { get; set; }
+
+    /// <summary>Silo deaths with a batch matched behind the commit in flight: [0] that commit lost, [1] landed.</summary>
+    public int[] DeathsWithBatchBehind { get; } = new int[2];
+
+    public void Add(PipelineCoverage other)
+    {
+        MatchedBehind += other.MatchedBehind;
+        SentBack += other.SentBack;
+        DuplicateKeyRefusals += other.DuplicateKeyRefusals;
+        Deferred += other.Deferred;
+        DeathsWithBatchBehind[0] += other.DeathsWithBatchBehind[0];
+        DeathsWithBatchBehind[1] += other.DeathsWithBatchBehind[1];
+    }
+
+    public override string ToString() =>
+        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, deferred {Deferred}, " +
+        $"deaths with a batch behind {DeathsWithBatchBehind[0]} (commit lost) / {DeathsWithBatchBehind[1]} (landed)";
 }
