@@ -130,8 +130,12 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     }
 
     /// <summary>The ids whose fate only the ledger knows: not recently written, not committing right now.</summary>
-    public List<DonationKey> KeysToLookUp(WriteBatch<TRequest, TRow> batch) =>
-        [.. batch.Items.Select(i => i.Key).Where(k => !_recent.Contains(k) && !_committingKeys.Contains(k)).Distinct()];
+    public List<DonationKey> KeysToLookUp(WriteBatch<TRequest, TRow> batch)
+    {
+        var keys = batch.Items.Select(i => i.Key).Where(k => !_recent.Contains(k) && !_committingKeys.Contains(k)).ToHashSet();
+        batch.LookedUp = keys;
+        return [.. keys];
+    }
 
     /// <summary>
     /// Classifies each donation of the batch in arrival order — deferred (its id is committing), an
@@ -142,6 +146,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     public void Match(WriteBatch<TRequest, TRow> batch, IReadOnlyDictionary<DonationKey, TRow> stored)
     {
         Expect(batch, BatchStage.Cut);
+        var lookedUp = batch.LookedUp ?? throw new InvalidOperationException("look the batch's ids up (KeysToLookUp) before matching");
         if (BookStale)
         {
             throw new InvalidOperationException("the book is stale: rebuild it from the ledger before matching");
@@ -177,6 +182,15 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
                 {
                     Answer(request, WriteResult.Conflict);
                 }
+                continue;
+            }
+            if (!lookedUp.Contains(item.Key))
+            {
+                // Not looked up because it was committing or cached then, and neither now: the
+                // commit ended or the cache forgot it (a rebuild clears it) while the ids were looked
+                // up. Only the ledger knows it now: the next batch asks, rather than this one
+                // matching it again and having its whole commit refused on the duplicate key.
+                batch.Deferred.Add(item);
                 continue;
             }
             var projectId = _rows.ProjectOf(request);

@@ -38,6 +38,9 @@ public sealed class WriteBatch<TRequest, TRow> where TRow : class
     /// <summary>Callers answered by this batch's commit: each new row's first poster and its in-batch siblings.</summary>
     internal List<(QueuedDonation<TRequest> Item, TRow Row, bool Created)> Waiting { get; } = [];
 
+    /// <summary>The ids the ledger was asked about; null until <c>KeysToLookUp</c>.</summary>
+    internal HashSet<DonationKey>? LookedUp { get; set; }
+
     /// <summary>Posts of an id whose first post is committing right now: decided in the next batch.</summary>
     internal List<QueuedDonation<TRequest>> Deferred { get; } = [];
 

@@ -51,6 +51,16 @@ internal sealed class Auditor(ReferenceModel model, SimulatedLedger ledger, SimC
         MoneyIsConserved(authority, book);
     }
 
+    /// <summary>
+    /// The model forgot matches: the counts the cached checks key on may come back to the same values
+    /// within one step (a batch forgotten, another matched), so the next check recomputes everything.
+    /// </summary>
+    public void ModelRewound()
+    {
+        _sumsCheckedAt = default;
+        _ledgerCheckedAt = (-1, 0, 0, 0, 0, 0);
+    }
+
     /// <summary>The book as it stands holds only committed work: a rebuild must give it back exactly.</summary>
     public void RememberCommittedBook(MatchingBook book) => _committedBook = BookSums.Read(book, clock.Now);
 

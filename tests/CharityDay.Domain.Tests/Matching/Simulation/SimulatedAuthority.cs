@@ -116,12 +116,11 @@ internal sealed partial class SimulatedAuthority
     }
 
     /// <summary>
-    /// <c>MatchAndStartCommitAsync</c>: cut a batch, rebuild a stale book, look the ids up in the
-    /// ledger, classify and match; then start its commit if none is in flight, else leave it
-    /// matched behind the one that is.
+    /// The first half of <c>MatchAndStartCommitAsync</c>: cut a batch, rebuild a stale book, look
+    /// the ids up in the ledger. The grain awaits that lookup off its turn: the commit in flight may
+    /// end meanwhile, which the driver plays between this and <see cref="MatchBatch"/>.
     /// </summary>
-    /// <returns>The batch; its <c>Accepted</c> rows are the ones the book matched, in order.</returns>
-    public WriteBatch<DonationRequest, LedgerRow> CutBatch()
+    public (WriteBatch<DonationRequest, LedgerRow> Batch, Dictionary<DonationKey, LedgerRow> Stored) CutAndLookUp()
     {
         Alive();
         if (!CanCut)
@@ -131,12 +130,22 @@ internal sealed partial class SimulatedAuthority
         var batch = _write.Cut() ?? throw new InvalidOperationException("nothing queued");
         EnsureBookFresh();
         var stored = _write.KeysToLookUp(batch).Select(_ledger.Find).OfType<LedgerRow>().ToDictionary(r => r.Key);
+        return (batch, stored);
+    }
+
+    /// <summary>
+    /// The second half: rebuild if the commit in flight failed during the lookup, classify and
+    /// match; then start the batch's commit if none is in flight, else leave it matched behind.
+    /// </summary>
+    public void MatchBatch(WriteBatch<DonationRequest, LedgerRow> batch, Dictionary<DonationKey, LedgerRow> stored)
+    {
+        Alive();
+        EnsureBookFresh();
         _write.Match(batch, stored);
         if (_write.Committing is null)
         {
             _write.StartCommit(batch);
         }
-        return batch;
     }
 
     /// <summary>

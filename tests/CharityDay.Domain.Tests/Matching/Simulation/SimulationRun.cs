@@ -106,8 +106,8 @@ internal sealed partial class SimulationRun
                 }
                 Authority.Arrive(arrive.Donations);
                 break;
-            case CutStep:
-                Cut();
+            case CutStep cut:
+                Cut(cut.DuringLookup);
                 break;
             case CommitStep:
                 Commit();
@@ -160,8 +160,20 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>The book is matched ahead of the commit, so the model is too; a failed commit takes both back.</summary>
-    private void Cut()
+    private void Cut(CommitEnd duringLookup)
     {
+        var (batch, stored) = Authority.CutAndLookUp();
+        switch (duringLookup)
+        {
+            case CommitEnd.Commits:
+                Commit();
+                break;
+            case CommitEnd.Fails:
+                Coverage.FailedDuringLookup++;
+                Authority.FailBatch(duplicateKey: false);
+                ForgetUncommitted();
+                break;
+        }
         Dictionary<SumKey, long>? bookBefore = null;
         if (Authority.Idle && !Authority.BookStale)
         {
@@ -172,7 +184,7 @@ internal sealed partial class SimulationRun
             bookBefore = BookSums.Read(Authority.Book, Clock.Now);
         }
         var (donations, matches) = (_model.Donations.Count, _model.Matches.Count);
-        var batch = Authority.CutBatch();
+        Authority.MatchBatch(batch, stored);
         Coverage.MatchedBehind += bookBefore is null ? 0 : 1;
         Coverage.Deferred += batch.DeferredRequests.Count();
         if (batch.Accepted.Count > 0)
@@ -240,6 +252,7 @@ internal sealed partial class SimulationRun
             _model.Donations.RemoveRange(from.Donations, _model.Donations.Count - from.Donations);
             _model.Matches.RemoveRange(from.Matches, _model.Matches.Count - from.Matches);
             _uncommitted.Clear();
+            _auditor.ModelRewound();
         }
     }
 
@@ -359,6 +372,9 @@ internal sealed class PipelineCoverage
 
     public int DuplicateKeyRefusals { get; set; }
 
+    /// <summary>Commits that failed while the next batch's ids were looked up: it is matched on the rebuilt book.</summary>
+    public int FailedDuringLookup { get; set; }
+
     /// <summary>Posts of an id whose first post was committing, held back to a later batch.</summary>
     public int Deferred { get; set; }
 
@@ -370,12 +386,13 @@ internal sealed class PipelineCoverage
         MatchedBehind += other.MatchedBehind;
         SentBack += other.SentBack;
         DuplicateKeyRefusals += other.DuplicateKeyRefusals;
+        FailedDuringLookup += other.FailedDuringLookup;
         Deferred += other.Deferred;
         DeathsWithBatchBehind[0] += other.DeathsWithBatchBehind[0];
         DeathsWithBatchBehind[1] += other.DeathsWithBatchBehind[1];
     }
 
     public override string ToString() =>
-        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, deferred {Deferred}, " +
+        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, failed during a lookup {FailedDuringLookup}, deferred {Deferred}, " +
         $"deaths with a batch behind {DeathsWithBatchBehind[0]} (commit lost) / {DeathsWithBatchBehind[1]} (landed)";
 }

@@ -14,8 +14,16 @@ internal sealed record ArriveStep(IReadOnlyList<DonationRequest> Donations, stri
 /// <summary>
 /// The flush loop takes the lock and matches the queued donations, up to its batch size; with a
 /// commit in flight the batch waits, matched, behind it (the pipeline), else its commit starts.
+/// <paramref name="DuringLookup"/>: the commit in flight ends while the batch's ids are looked up.
 /// </summary>
-internal sealed record CutStep : Step;
+internal sealed record CutStep(CommitEnd DuringLookup = CommitEnd.None) : Step;
+
+internal enum CommitEnd
+{
+    None,
+    Commits,
+    Fails,
+}
 
 internal sealed record CommitStep : Step;
 

@@ -43,7 +43,12 @@ internal sealed class Workload(Random random, SimMix mix)
             (authority.PendingCount > 0 ? 1 : 0, () => ConcurrentRetry(authority)),
             (committing ? 1 : 0, () => RetryOfCommitting(authority)),
             (world.Ledger.Count > 0 ? 1 : 0, () => ConflictingRetry(world.Ledger)),
-            (authority.CanCut ? 20 : 0, () => new CutStep()),
+            (authority.CanCut ? 20 : 0, () => new CutStep(!committing ? CommitEnd.None : random.Next(10) switch
+            {
+                0 => CommitEnd.Commits,
+                1 when mix.CommitFailWeight > 0 => CommitEnd.Fails,
+                _ => CommitEnd.None,
+            })),
             (committing ? 20 : 0, () => new CommitStep()),
             (committing ? mix.CommitFailWeight : 0, () => new FailCommitStep(DuplicateKey: random.Next(4) == 0)),
             (mix.DeathWeight, () => new SiloDeathStep(CommitLanded: committing && random.Next(2) == 0)),
