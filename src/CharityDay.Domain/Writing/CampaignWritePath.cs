@@ -129,7 +129,10 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         return batch;
     }
 
-    /// <summary>The ids whose fate only the ledger knows: not recently written, not committing right now.</summary>
+    /// <summary>
+    /// The ids whose fate only the ledger knows: not recently written, not committing right now (a
+    /// post of an id being committed is deferred, and decided once that commit has an outcome).
+    /// </summary>
     public List<DonationKey> KeysToLookUp(WriteBatch<TRequest, TRow> batch)
     {
         var keys = batch.Items.Select(i => i.Key).Where(k => !_recent.Contains(k) && !_committingKeys.Contains(k)).ToHashSet();
@@ -138,9 +141,10 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     }
 
     /// <summary>
-    /// Classifies each donation of the batch in arrival order — deferred (its id is committing), an
-    /// in-batch sibling, a replay or conflict of a stored row, an unknown or closed project — and
-    /// matches the new ones on the book. Decided refusals are answered now; the rest wait for the commit.
+    /// Classifies each donation of the batch in arrival order — an in-batch sibling, a replay or
+    /// conflict of a cached or stored row, deferred (its id is committing, so the ledger was not
+    /// asked), an unknown or closed project — and matches the new ones on the book. Decided refusals
+    /// are answered now; the rest wait for the commit.
     /// </summary>
     /// <param name="stored">The ledger's rows for <see cref="KeysToLookUp"/> (absent = never written).</param>
     public void Match(WriteBatch<TRequest, TRow> batch, IReadOnlyDictionary<DonationKey, TRow> stored)
@@ -155,11 +159,6 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         foreach (var item in batch.Items)
         {
             var request = item.Request;
-            if (_committingKeys.Contains(item.Key))
-            {
-                batch.Deferred.Add(item);
-                continue;
-            }
             if (inBatch.TryGetValue(item.Key, out var sibling))
             {
                 if (_rows.SamePayload(sibling, request))
@@ -186,10 +185,10 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
             }
             if (!lookedUp.Contains(item.Key))
             {
-                // Not looked up because it was committing or cached then, and neither now: the
-                // commit ended or the cache forgot it (a rebuild clears it) while the ids were looked
-                // up. Only the ledger knows it now: the next batch asks, rather than this one
-                // matching it again and having its whole commit refused on the duplicate key.
+                // Neither cached nor looked up: its first post is committing (that commit's outcome
+                // decides it: replay, conflict or new), or the cache forgot it while the ids were
+                // looked up (a rebuild clears it). The next batch asks the ledger, rather than this
+                // one matching it as new and having its whole commit refused on the duplicate key.
                 batch.Deferred.Add(item);
                 continue;
             }
