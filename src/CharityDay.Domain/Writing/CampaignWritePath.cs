@@ -110,9 +110,9 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         return true;
     }
 
-    /// <summary>Takes up to <see cref="WritePathLimits.MaxBatch"/> queued donations as the next batch.</summary>
+    /// <summary>Takes up to <paramref name="maxSize"/> (at most <see cref="WritePathLimits.MaxBatch"/>) queued donations as the next batch.</summary>
     /// <returns>null when the queue is empty.</returns>
-    public WriteBatch<TRequest, TRow>? Cut()
+    public WriteBatch<TRequest, TRow>? Cut(int? maxSize = null)
     {
         if (Next is not null)
         {
@@ -122,7 +122,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         {
             return null;
         }
-        var take = Math.Min(_queue.Count, _limits.MaxBatch);
+        var take = Math.Min(_queue.Count, Math.Clamp(maxSize ?? _limits.MaxBatch, 1, _limits.MaxBatch));
         var batch = new WriteBatch<TRequest, TRow>(_queue.GetRange(0, take));
         _queue.RemoveRange(0, take);
         Next = batch;
