@@ -34,7 +34,7 @@ public sealed partial class CampaignGrain
         var totals = Totals.Zero;
         foreach (var id in _projects.Keys)
         {
-            if (_totals.TryGetValue(id, out var t))
+            if (Write.Totals.TryGetValue(id, out var t))
             {
                 totals = totals.Plus(new Totals(t.RaisedFen, t.MatchedFen, t.DonationCount));
             }
@@ -45,10 +45,11 @@ public sealed partial class CampaignGrain
     public async Task<PoolUsageView> GetPoolUsage(string poolId)
     {
         await EnsureFreshForReadAsync();
-        var matched = _book.MatchedFen(poolId);
+        var book = Write.Book;
+        var matched = book.MatchedFen(poolId);
         var budget = _pools.TryGetValue(poolId, out var pool) ? pool.BudgetFen : 0;
-        var today = _book.LocalDay(time.GetUtcNow());
-        return new PoolUsageView(matched, _book.MatchedOnDayFen(poolId, today), _book.MatchCount(poolId), Math.Max(0, budget - matched));
+        var today = book.LocalDay(time.GetUtcNow());
+        return new PoolUsageView(matched, book.MatchedOnDayFen(poolId, today), book.MatchCount(poolId), Math.Max(0, budget - matched));
     }
 
     private List<PoolSummary> PoolSummaries() =>
@@ -57,14 +58,14 @@ public sealed partial class CampaignGrain
             .OrderBy(p => p.PoolId, StringComparer.Ordinal)
             .Select(p =>
             {
-                var matched = _book.MatchedFen(p.PoolId);
+                var matched = Write.Book.MatchedFen(p.PoolId);
                 return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused);
             }),
     ];
 
     private async Task EnsureFreshForReadAsync()
     {
-        if (!_bookStale)
+        if (!Write.BookStale)
         {
             return;
         }

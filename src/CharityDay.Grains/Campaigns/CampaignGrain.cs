@@ -2,6 +2,7 @@ using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 using CharityDay.Grains.Campaigns.ReadSide;
 using CharityDay.Storage.Ledger;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,11 @@ namespace CharityDay.Grains.Campaigns;
 
 /// <summary>
 /// One campaign's write path and matching authority. Reentrant on purpose: donations keep
-/// arriving while a batch commits, and are gathered into the next one. Every mutation of the
-/// book, the totals or the persisted state happens while holding <see cref="_gate"/>; the group
+/// arriving while a batch commits, and are gathered into the next one. The decisions — queue,
+/// classification, matching, the pipeline, a commit's outcome, refunds, clawbacks — are the
+/// domain's <see cref="CampaignWritePath{TRequest, TRow}"/>; this grain does the I/O around it
+/// (ledger calls off the turn, grain state), the locking, fencing and telemetry. Every mutation
+/// of the write path or the persisted state happens while holding <see cref="_gate"/>; the group
 /// commit is pipelined (batch N+1 is matched while batch N commits), so every other writer also
 /// waits for the commit in flight (<see cref="EnterExclusiveAsync"/>), and a pool change goes
 /// before the next batch. It never answers a public read: it publishes snapshots
@@ -30,11 +34,8 @@ public sealed partial class CampaignGrain(
     private readonly WriteGate _gate = new();
     private readonly Dictionary<string, ProjectSettings> _projects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PoolSettings> _pools = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ProjectTotals> _totals = new(StringComparer.Ordinal);
     private CampaignReadModel? _readModelInstance;
-    private readonly RecentDonations _recent = new(CampaignLimits.RecentDonationsCached);
-    private MatchingBook _book = new(TimeZoneInfo.Utc);
-    private bool _bookStale;
+    private CampaignWritePath<PendingDonation, LedgerDonation>? _writeInstance;
     private WriterFence? _fence;
 
     private string CampaignId => this.GetPrimaryKeyString();
@@ -49,11 +50,13 @@ public sealed partial class CampaignGrain(
         foreach (var project in projects.OfType<ProjectSettings>().Where(p => p.CampaignId == CampaignId))
         {
             _projects[project.ProjectId] = project;
+            Write.SetProject(project.ProjectId, project.IsOpen);
         }
         var pools = await Task.WhenAll(state.State.PoolIds.Select(id => GrainFactory.GetGrain<IPoolGrain>(id).Get()));
         foreach (var pool in pools.OfType<PoolSettings>().Where(p => p.CampaignId == CampaignId))
         {
             _pools[pool.PoolId] = pool;
+            Write.SetPool(pool.ToRules());
         }
         // Claim before rebuilding: whatever an older activation committed is then in the
         // rebuild, and whatever it tries after the claim is refused.
@@ -65,7 +68,10 @@ public sealed partial class CampaignGrain(
         await directory.RegisterProjects(CampaignId, [.. _projects.Keys]);
     }
 
-    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, _totals);
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals);
+
+    private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
+        new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations), TimeZone, Now);
 
     /// <summary>
     /// Takes the write lock ahead of waiting batches and waits for the commit in flight, so the
@@ -100,7 +106,7 @@ public sealed partial class CampaignGrain(
             _fence ??= await ledger.ClaimWriterAsync(CampaignId);
             if (before?.TimeZone != settings.TimeZone)
             {
-                _bookStale = true;
+                Write.MarkStale();
                 await EnsureBookFreshAsync();
             }
             return new Change<CampaignSettings>(before, settings);
@@ -130,6 +136,7 @@ public sealed partial class CampaignGrain(
             }
             var before = _projects.GetValueOrDefault(project.ProjectId);
             _projects[project.ProjectId] = project;
+            Write.SetProject(project.ProjectId, project.IsOpen);
             ReadModel.ProjectChanged(before, project);
             await GrainFactory.GetGrain<ICatalogDirectoryGrain>(0).RegisterProjects(CampaignId, [project.ProjectId]);
         }
@@ -160,7 +167,7 @@ public sealed partial class CampaignGrain(
                 }
             }
             _pools[pool.PoolId] = pool;
-            _book.SetPool(pool.ToRules());
+            Write.SetPool(pool.ToRules());
             ReadModel.CampaignChanged();
         }
         finally
@@ -178,14 +185,12 @@ public sealed partial class CampaignGrain(
         {
             await EnsureBookFreshAsync();
             var reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, keyId, Now(), _fence));
-            foreach (var match in reversed)
+            Write.ClawedBack(poolId, donorId, [.. reversed.Select(m => (new DonationKey(m.PartnerId, m.DonationId),
+                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))]);
+            foreach (var projectId in reversed.Select(m => m.ProjectId).Distinct())
             {
-                _book.Reverse(new MatchRecord(match.PoolId, match.ProjectId, new DonorKey(match.PartnerId, match.DonorId), match.LocalDay, match.AmountFen));
-                TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
-                ReadModel.TotalsChanged(match.ProjectId);
-                _recent.Remove(new DonationKey(match.PartnerId, match.DonationId));
+                ReadModel.TotalsChanged(projectId);
             }
-            _book.Flag(poolId, donorId);
             ReadModel.CampaignChanged();
             CharityDayTelemetry.Clawbacks.Add(1, new KeyValuePair<string, object?>("pool", poolId));
             logger.LogInformation("Clawback on pool {PoolId}: {Count} matches reversed, {Amount} fen returned", poolId, reversed.Count, reversed.Sum(m => m.AmountFen));
@@ -219,21 +224,14 @@ public sealed partial class CampaignGrain(
                 var current = await ledger.GetAsync(key);
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, current?.ToView());
             }
-            var totals = TotalsOf(donation.ProjectId);
-            totals.RemoveDonation(partnerId, donation.AmountFen);
-            foreach (var match in donation.Matches.Where(m => m.IsLive))
-            {
-                _book.Reverse(donation.ToRecord(match));
-                totals.AddMatched(-match.AmountFen);
-            }
-            ReadModel.TotalsChanged(donation.ProjectId);
             var refunded = donation with
             {
                 Status = DonationStatus.Refunded,
                 RefundedAt = at,
                 Matches = [.. donation.Matches.Select(m => m.IsLive ? m with { ReversedAt = at, Reversal = "refund" } : m)],
             };
-            _recent.Set(refunded);
+            Write.Refunded(donation, refunded);
+            ReadModel.TotalsChanged(donation.ProjectId);
             CharityDayTelemetry.Refunds.Add(1, new KeyValuePair<string, object?>("partner", partnerId));
             return new RefundOutcome(RefundResultKind.Refunded, refunded.ToView());
         }
@@ -260,20 +258,11 @@ public sealed partial class CampaignGrain(
     private void OnFencedOut()
     {
         logger.LogWarning("Campaign {CampaignId}: a newer activation owns the ledger; this one deactivates", CampaignId);
-        _bookStale = true;
+        Write.MarkStale();
         DeactivateOnIdle();
     }
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-
-    private ProjectTotals TotalsOf(string projectId)
-    {
-        if (!_totals.TryGetValue(projectId, out var totals))
-        {
-            _totals[projectId] = totals = new ProjectTotals();
-        }
-        return totals;
-    }
 
     private TimeZoneInfo TimeZone =>
         state.State.Settings is { } s && TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
@@ -284,12 +273,12 @@ public sealed partial class CampaignGrain(
     /// </summary>
     private async Task EnsureBookFreshAsync()
     {
-        if (!_bookStale)
+        if (!Write.BookStale)
         {
             return;
         }
         await _commitInFlight;
-        if (_bookStale)
+        if (Write.BookStale)
         {
             await RebuildFromLedgerAsync(CancellationToken.None);
         }
@@ -298,24 +287,12 @@ public sealed partial class CampaignGrain(
     /// <summary>Derives the book and the totals from the ledger: the ledger is the truth.</summary>
     private async Task RebuildFromLedgerAsync(CancellationToken ct)
     {
-        var book = new MatchingBook(TimeZone);
-        foreach (var pool in _pools.Values)
-        {
-            book.SetPool(pool.ToRules());
-        }
-        var now = time.GetUtcNow();
-        var snapshot = await ledger.LoadCampaignAsync(CampaignId, book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow, ct);
-        var totals = snapshot.RestoreInto(book);
-        _book = book;
-        _totals.Clear();
-        foreach (var (id, t) in totals)
-        {
-            _totals[id] = t;
-        }
-        _recent.Clear();
+        Write.SetTimeZone(TimeZone);
+        var (fromDay, recentSince) = Write.SnapshotWindow(time.GetUtcNow());
+        var snapshot = await ledger.LoadCampaignAsync(CampaignId, fromDay, recentSince, ct);
+        Write.Restore(snapshot);
         ReadModel.Reset();
-        _bookStale = false;
         logger.LogInformation("Campaign {CampaignId} rebuilt from the ledger: {Projects} projects with donations, {Pools} pools",
-            CampaignId, totals.Count, _pools.Count);
+            CampaignId, Write.Totals.Count, _pools.Count);
     }
 }

@@ -100,15 +100,27 @@ public abstract class HttpErrorTests(Deployment deployment)
     }
 
     /// <summary>Chunked bodies carry no Content-Length, so the server must count as it reads.</summary>
-    private Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[] body, string key, bool chunked)
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[] body, string key, bool chunked)
     {
-        var request = new HttpRequestMessage(method, path)
+        // Kestrel answers 413 as soon as a declared length is over its ceiling and closes the
+        // connection; a client still writing the body may then see a broken pipe instead of the
+        // answer. That is the client's race, not the server's answer: send again (a few times).
+        for (var attempt = 1; ; attempt++)
         {
-            Content = chunked ? new StreamContent(new UnseekableStream(body)) : new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-        return _api.SendRawAsync(request);
+            var request = new HttpRequestMessage(method, path)
+            {
+                Content = chunked ? new StreamContent(new UnseekableStream(body)) : new ByteArrayContent(body),
+            };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            try
+            {
+                return await _api.SendRawAsync(request);
+            }
+            catch (HttpRequestException e) when (attempt < 5 && e.InnerException is IOException)
+            {
+            }
+        }
     }
 
     /// <summary>A stream whose length HttpClient cannot know, so it sends the body chunked.</summary>

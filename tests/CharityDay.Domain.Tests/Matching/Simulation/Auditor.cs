@@ -5,7 +5,7 @@ namespace CharityDay.Domain.Tests.Matching.Simulation;
 
 /// <summary>
 /// The checks made after every step. The reference model holds exactly the committed work —
-/// plus, while a batch is in flight, that batch, which the book has matched too — so the book
+/// plus the batches in flight (one committing, one matched behind it), which the book has matched too — so the book
 /// a read would see must equal it to the fen, every sum must stay within its limit, the ledger
 /// must hold exactly the committed part, and the money in the book, the ledger and the totals
 /// must be the same money.
@@ -51,8 +51,21 @@ internal sealed class Auditor(ReferenceModel model, SimulatedLedger ledger, SimC
         MoneyIsConserved(authority, book);
     }
 
+    /// <summary>
+    /// The model forgot matches: the counts the cached checks key on may come back to the same values
+    /// within one step (a batch forgotten, another matched), so the next check recomputes everything.
+    /// </summary>
+    public void ModelRewound()
+    {
+        _sumsCheckedAt = default;
+        _ledgerCheckedAt = (-1, 0, 0, 0, 0, 0);
+    }
+
     /// <summary>The book as it stands holds only committed work: a rebuild must give it back exactly.</summary>
     public void RememberCommittedBook(MatchingBook book) => _committedBook = BookSums.Read(book, clock.Now);
+
+    /// <summary>The committed book as read earlier: before a batch was matched behind a commit that has now committed.</summary>
+    public void RememberCommittedBook(Dictionary<SumKey, long> sums) => _committedBook = sums;
 
     /// <summary>A book rebuilt from the ledger equals the book before, restricted to committed work.</summary>
     public void OnRebuilt(MatchingBook rebuilt)
@@ -71,10 +84,10 @@ internal sealed class Auditor(ReferenceModel model, SimulatedLedger ledger, SimC
     /// <summary>At the end, with nothing queued or in flight: a fresh activation would carry on from exactly this book.</summary>
     public void AtQuiescence(SimulatedAuthority authority)
     {
-        if (authority.BookStale || authority.InFlight is not null || authority.PendingCount > 0)
+        if (authority.BookStale || !authority.Idle || authority.PendingCount > 0)
         {
             throw SimulationCheckException.Of("quiescence", "a fresh book, nothing queued or in flight",
-                $"stale {authority.BookStale}, in flight {authority.InFlight is not null}, queued {authority.PendingCount}");
+                $"stale {authority.BookStale}, in flight {!authority.Idle}, queued {authority.PendingCount}");
         }
         var (fresh, totals) = authority.BuildFromLedger();
         foreach (var key in BookSums.Keys(clock.Now))
@@ -190,10 +203,13 @@ internal sealed class Auditor(ReferenceModel model, SimulatedLedger ledger, SimC
         _ledgerByProject = byProject;
     }
 
-    /// <summary>Every fen the book counts is a live match in the ledger or in the batch in flight; the totals are the ledger's sums.</summary>
+    /// <summary>
+    /// Every fen the book counts is a live match in the ledger, in the batch committing or in the
+    /// batch matched behind it; the totals are the ledger's sums.
+    /// </summary>
     private void MoneyIsConserved(SimulatedAuthority authority, MatchingBook book)
     {
-        var inFlight = authority.InFlight?.Accepted ?? [];
+        var inFlight = authority.Uncommitted.ToList();
         foreach (var pool in SimCampaign.PoolIds)
         {
             var committed = _ledgerMatchedByPool.GetValueOrDefault(pool);

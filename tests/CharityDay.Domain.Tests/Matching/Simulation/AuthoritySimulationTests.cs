@@ -6,10 +6,11 @@ namespace CharityDay.Domain.Tests.Matching;
 
 /// <summary>
 /// Issue 5's seeded simulation, for our design: there are no leases, so what is simulated is
-/// the one matching authority per campaign — group commits that fail, silos that die with a
-/// batch in flight (its transaction landed or not), PATCHes waiting for the write lock,
-/// refunds, clawbacks and local midnights — with the book checked against the reference model,
-/// the ledger and the invariants after every step.
+/// the one matching authority per campaign — the production <c>CampaignWritePath</c> driven around
+/// a simulated ledger: pipelined group commits (a batch matched while another commits) that fail,
+/// silos that die with batches in flight (the commit landed or not), PATCHes waiting for the
+/// write lock, refunds, clawbacks and local midnights — with the book checked against the
+/// reference model, the ledger and the invariants after every step.
 /// </summary>
 public sealed class AuthoritySimulationTests
 {
@@ -19,6 +20,24 @@ public sealed class AuthoritySimulationTests
     [MemberData(nameof(Seeds))]
     public void Authority_book_equals_the_committed_ledger_and_the_reference_after_every_step(int seed) =>
         SimulationRun.Play(seed, steps: 1_200);
+
+    /// <summary>
+    /// The fixed seeds must reach every case of the pipelined commit, or the theory above could pass
+    /// without ever checking them: a batch matched while another commits, a failed commit sending it
+    /// back to be matched again or failing while the next batch is looked up, a duplicate-key refusal, a post deferred behind its own commit, and
+    /// a silo death with a batch behind the commit in flight, that commit landed or lost.
+    /// </summary>
+    [Fact]
+    public void Fixed_seeds_reach_every_case_of_the_pipelined_commit()
+    {
+        var total = new PipelineCoverage();
+        foreach (var seed in Enumerable.Range(1, 12))
+        {
+            total.Add(SimulationRun.Play(seed, steps: 1_200));
+        }
+        Assert.True(total.MatchedBehind > 0 && total.SentBack > 0 && total.DuplicateKeyRefusals > 0 && total.FailedDuringLookup > 0 && total.Deferred > 0
+            && total.DeathsWithBatchBehind[0] > 0 && total.DeathsWithBatchBehind[1] > 0, $"every case reached at least once; reached {total}");
+    }
 
     /// <summary>Seeds and lengths beyond the fixed range; CsCheck prints the failing pair.</summary>
     [Fact]

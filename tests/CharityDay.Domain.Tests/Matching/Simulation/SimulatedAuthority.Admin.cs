@@ -4,33 +4,29 @@ namespace CharityDay.Domain.Tests.Matching.Simulation;
 
 /// <summary>
 /// Everything else that takes the write lock — pool changes, refunds, clawbacks, a read that
-/// finds the book stale — and the rebuild from the ledger.
+/// finds the book stale — and the rebuild from the ledger. The bookkeeping is the production
+/// write path's; what stays here is the simulated ledger's I/O and who waits for the lock.
 /// </summary>
 internal sealed partial class SimulatedAuthority
 {
     /// <summary>
-    /// Runs now if the lock is free, else waits behind the batch in flight. The grain's lock is a
-    /// <c>SemaphoreSlim</c>: its waiters are served first come, first served, and before the flush
-    /// loop asks for the lock again.
+    /// Runs now if nothing is in flight, else waits. The grain's <c>WriteGate</c> serves these
+    /// urgent waiters before the flush loop's next batch, and each then waits for the commit in
+    /// flight (<c>EnterExclusiveAsync</c>) — and so for the batch matched behind it, which the
+    /// flush loop starts before it lets the lock go.
     /// </summary>
     public void Request(AdminRequest request)
     {
         Alive();
-        if (_inFlight is null)
-        {
-            Run(request);
-        }
-        else
-        {
-            _waitingForLock.Enqueue(request);
-        }
+        _waitingForLock.Enqueue(request);
+        ReleaseLock();
     }
 
     /// <summary>A read of totals or balances: <c>EnsureFreshForReadAsync</c> rebuilds a stale book first.</summary>
     public void Read()
     {
         Alive();
-        if (_bookStale && _inFlight is null)
+        if (BookStale && Idle)
         {
             EnsureBookFresh();
         }
@@ -44,19 +40,18 @@ internal sealed partial class SimulatedAuthority
     public (MatchingBook Book, Dictionary<string, ProjectTotals> Totals) BuildFromLedger()
     {
         var book = new MatchingBook(Scenario.Shanghai);
-        foreach (var pool in _pools.Values)
+        foreach (var pool in Pools.Values)
         {
             book.SetPool(pool);
         }
-        var now = _clock.Now;
-        var snapshot = _ledger.Load(book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow);
-        var totals = snapshot.RestoreInto(book);
+        var (fromDay, recentSince) = _write.SnapshotWindow(_clock.Now);
+        var totals = _ledger.Load(fromDay, recentSince).RestoreInto(book);
         return (book, totals);
     }
 
     private void ReleaseLock()
     {
-        while (_inFlight is null && _waitingForLock.TryDequeue(out var request))
+        while (Idle && _waitingForLock.TryDequeue(out var request))
         {
             Run(request);
         }
@@ -82,12 +77,11 @@ internal sealed partial class SimulatedAuthority
 
     /// <summary>
     /// <c>UpsertPool</c>: swap the rules under the lock, then answer. It does not rebuild a stale
-    /// book: the rebuild reads the pools from <see cref="_pools"/>, which already holds the change.
+    /// book: the rebuild reads the pools the write path holds, which already include the change.
     /// </summary>
     private void UpsertPool(PoolChangeRequest change)
     {
-        _pools[change.Rules.PoolId] = change.Rules;
-        _book.SetPool(change.Rules);
+        _write.SetPool(change.Rules);
         _outbox.Add(new AdminAnswer(change.CallId, AdminResult.Applied, []));
     }
 
@@ -111,15 +105,8 @@ internal sealed partial class SimulatedAuthority
             _outbox.Add(new AdminAnswer(refund.CallId, refund.WriteFails ? AdminResult.Failed : AdminResult.AlreadyRefunded, []));
             return;
         }
-        var totals = TotalsOf(donation.ProjectId);
-        totals.RemoveDonation(donation.Key.PartnerId, donation.AmountFen);
-        var reversed = donation.Matches.Where(m => m.IsLive).Select(donation.ToRecord).ToList();
-        foreach (var match in reversed)
-        {
-            _book.Reverse(match);
-            totals.AddMatched(-match.AmountFen);
-        }
-        _outbox.Add(new AdminAnswer(refund.CallId, AdminResult.Applied, reversed));
+        _write.Refunded(donation, _ledger.Find(refund.Key)!);
+        _outbox.Add(new AdminAnswer(refund.CallId, AdminResult.Applied, [.. donation.Matches.Where(m => m.IsLive).Select(donation.ToRecord)]));
     }
 
     private void Clawback(ClawbackRequest clawback)
@@ -130,20 +117,15 @@ internal sealed partial class SimulatedAuthority
             _outbox.Add(new AdminAnswer(clawback.CallId, AdminResult.Failed, []));
             return;
         }
-        var reversed = _ledger.Clawback(clawback.PoolId, clawback.DonorId).Select(x => x.Donation.ToRecord(x.Match)).ToList();
-        foreach (var match in reversed)
-        {
-            _book.Reverse(match);
-            TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
-        }
-        _book.Flag(clawback.PoolId, clawback.DonorId);
-        _outbox.Add(new AdminAnswer(clawback.CallId, AdminResult.Applied, reversed));
+        var reversed = _ledger.Clawback(clawback.PoolId, clawback.DonorId).Select(x => (x.Donation.Key, Match: x.Donation.ToRecord(x.Match))).ToList();
+        _write.ClawedBack(clawback.PoolId, clawback.DonorId, reversed);
+        _outbox.Add(new AdminAnswer(clawback.CallId, AdminResult.Applied, [.. reversed.Select(r => r.Match)]));
     }
 
     /// <summary>After a failed write the in-memory book may hold matches that never committed.</summary>
     private void EnsureBookFresh()
     {
-        if (_bookStale)
+        if (BookStale)
         {
             RebuildFromLedger();
         }
@@ -151,8 +133,8 @@ internal sealed partial class SimulatedAuthority
 
     private void RebuildFromLedger()
     {
-        (_book, _totals) = BuildFromLedger();
-        _bookStale = false;
-        _onRebuilt(_book);
+        var (fromDay, recentSince) = _write.SnapshotWindow(_clock.Now);
+        _write.Restore(_ledger.Load(fromDay, recentSince));
+        _onRebuilt(_write.Book);
     }
 }

@@ -1,223 +1,219 @@
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 
 namespace CharityDay.Domain.Tests.Matching.Simulation;
 
 /// <summary>
-/// <c>CampaignGrain</c>'s write path at the domain level, one instance per activation: the
-/// in-memory <see cref="MatchingBook"/>, the queue of donations waiting for a group commit, the
-/// batch in flight and the write lock it holds. The driver decides when a batch is cut and how
-/// its commit ends, which is where the grain awaits I/O and other calls interleave. A silo
-/// death drops the instance; the next one is activated from the ledger and the pool store.
+/// One activation of <c>CampaignGrain</c> as the simulation sees it: the production write path
+/// (<see cref="CampaignWritePath{TRequest, TRow}"/>) driven around a <see cref="SimulatedLedger"/>
+/// instead of SQL. It keeps only what the grain keeps around the write path: the I/O, the write
+/// lock and its waiters. The driver decides when a batch is cut and how each commit ends, which is
+/// where the grain awaits I/O and other calls interleave; with the pipeline, a second batch is
+/// matched while the first commits. A silo death drops the instance; the next one is activated
+/// from the ledger and the pool store.
 /// </summary>
 internal sealed partial class SimulatedAuthority
 {
-    /// <summary>Scaled down from <c>CampaignLimits.MaxPending</c> so that the simulation reaches it.</summary>
+    /// <summary>Scaled down from <c>CharityDay__MaxPendingDonations</c> so that the simulation reaches it.</summary>
     public const int MaxPending = 64;
 
     /// <summary>Scaled down from the grain's 50,000 so that pruning happens between checks.</summary>
     public const int PruneAfterAccepted = 40;
 
+    /// <summary>Scaled down from the grain's 200,000, so that replays reach the ledger lookup too.</summary>
+    public const int RecentRowsCached = 16;
+
+    public const int MaxAttempts = 3;
+
     private readonly SimulatedLedger _ledger;
     private readonly SimClock _clock;
     private readonly Action<MatchingBook> _onRebuilt;
-    private readonly Dictionary<string, PoolRules> _pools = new(StringComparer.Ordinal);
-    private readonly List<DonationRequest> _pending = [];
+    private readonly CampaignWritePath<DonationRequest, LedgerRow> _write;
     private readonly Queue<AdminRequest> _waitingForLock = new();
     private readonly List<Answer> _outbox = [];
-    private Dictionary<string, ProjectTotals> _totals = new(StringComparer.Ordinal);
-    private MatchingBook _book = new(Scenario.Shanghai);
-    private InFlightBatch? _inFlight;
-    private bool _bookStale;
     private bool _dead;
-    private int _acceptedSincePrune;
 
-    private SimulatedAuthority(SimulatedLedger ledger, SimClock clock, Action<MatchingBook> onRebuilt)
+    private SimulatedAuthority(SimulatedLedger ledger, SimClock clock, Action<MatchingBook> onRebuilt, int maxBatch)
     {
         _ledger = ledger;
         _clock = clock;
         _onRebuilt = onRebuilt;
+        _write = new CampaignWritePath<DonationRequest, LedgerRow>(new SimRows(),
+            new WritePathLimits(MaxPending, maxBatch, MaxAttempts, RecentRowsCached, PruneAfterAccepted), Scenario.Shanghai, () => clock.Now);
     }
 
     /// <summary>
     /// <c>OnActivateAsync</c>: the pools come from the pool grains' persisted settings (which may
     /// hold a change whose PATCH never answered), the book and totals from the ledger.
     /// </summary>
+    /// <param name="maxBatch">The grain's <c>MaxBatch</c>, scaled down.</param>
     /// <param name="onRebuilt">Called with every book rebuilt from the ledger, for the auditor.</param>
     public static SimulatedAuthority Activate(SimulatedLedger ledger, IReadOnlyDictionary<string, PoolRules> poolStore,
-        SimClock clock, Action<MatchingBook> onRebuilt)
+        SimClock clock, int maxBatch, Action<MatchingBook> onRebuilt)
     {
-        var authority = new SimulatedAuthority(ledger, clock, onRebuilt);
+        var authority = new SimulatedAuthority(ledger, clock, onRebuilt, maxBatch);
+        foreach (var project in SimCampaign.Projects)
+        {
+            authority._write.SetProject(project, isOpen: true);
+        }
         foreach (var rules in poolStore.Values)
         {
-            authority._pools[rules.PoolId] = rules;
+            authority._write.SetPool(rules);
         }
         authority.RebuildFromLedger();
         return authority;
     }
 
-    public MatchingBook Book => _book;
+    public MatchingBook Book => _write.Book;
 
-    public bool BookStale => _bookStale;
+    public bool BookStale => _write.BookStale;
 
-    /// <summary>The write lock is held from the moment a batch is matched until its commit ends.</summary>
-    public InFlightBatch? InFlight => _inFlight;
+    /// <summary>The batch whose ledger transaction is in flight.</summary>
+    public WriteBatch<DonationRequest, LedgerRow>? Committing => _write.Committing;
 
-    public int PendingCount => _pending.Count;
+    /// <summary>The batch matched on top of <see cref="Committing"/>, waiting for its outcome.</summary>
+    public WriteBatch<DonationRequest, LedgerRow>? MatchedBehind => _write.Next;
 
-    public IReadOnlyList<DonationRequest> Pending => _pending;
+    /// <summary>Nothing committing, nothing matched behind: what the write lock's other holders wait for.</summary>
+    public bool Idle => _write.Idle;
 
-    public IReadOnlyDictionary<string, ProjectTotals> Totals => _totals;
+    /// <summary>
+    /// The flush loop can take the lock and match a batch now: something is queued, no batch is
+    /// matched behind the commit in flight already, no PATCH, refund or clawback is waiting for the
+    /// lock (they go first), and a stale book is not waiting for the commit in flight to end.
+    /// </summary>
+    public bool CanCut => !_dead && _write.PendingCount > 0 && _write.Next is null && _waitingForLock.Count == 0
+        && !(_write.BookStale && _write.Committing is not null);
 
-    public IReadOnlyDictionary<string, PoolRules> Pools => _pools;
+    /// <summary>Rows the book has matched that the ledger does not hold yet: the commit in flight and the batch behind it.</summary>
+    public IEnumerable<LedgerRow> Uncommitted => (Committing?.Accepted ?? []).Concat(MatchedBehind?.Accepted ?? []);
+
+    public int PendingCount => _write.PendingCount;
+
+    public DonationRequest PendingAt(int index) => _write.PendingAt(index);
+
+    public IReadOnlyDictionary<string, ProjectTotals> Totals => _write.Totals;
+
+    public IReadOnlyDictionary<string, PoolRules> Pools => _write.Pools;
 
     /// <summary>Hands the answers given since the last call to the world, in the order they were given.</summary>
     public List<Answer> TakeAnswers()
     {
+        CollectAnswers();
         var answers = _outbox.ToList();
         _outbox.Clear();
         return answers;
     }
 
-    /// <summary><c>Donate</c>: queue the donation, or shed it when the queue is full.</summary>
+    /// <summary><c>Donate</c>: queue the donations, or shed them when the queue is full.</summary>
     public void Arrive(IReadOnlyList<DonationRequest> donations)
     {
         Alive();
-        if (_pending.Count + donations.Count > MaxPending)
+        if (!_write.Arrive(donations))
         {
             _outbox.AddRange(donations.Select(d => new DonationAnswer(d.CallId, DonationResult.Overloaded, null)));
-            return;
         }
-        _pending.AddRange(donations);
     }
 
     /// <summary>
-    /// The first half of <c>CommitBatchAsync</c>: take up to <paramref name="maxSize"/> queued
-    /// donations, rebuild first if the book is stale, answer replays and conflicts, and match the
-    /// rest in arrival order. The matched ones stay in flight, holding the lock, until the commit ends.
+    /// The first half of <c>MatchAndStartCommitAsync</c>: cut a batch, rebuild a stale book, look
+    /// the ids up in the ledger. The grain awaits that lookup off its turn: the commit in flight may
+    /// end meanwhile, which the driver plays between this and <see cref="MatchBatch"/>.
     /// </summary>
-    /// <returns>The donations the book matched, in order; empty when the batch created nothing.</returns>
-    public IReadOnlyList<LedgerRow> CutBatch(int maxSize)
+    public (WriteBatch<DonationRequest, LedgerRow> Batch, Dictionary<DonationKey, LedgerRow> Stored) CutAndLookUp()
     {
         Alive();
-        if (_inFlight is not null)
+        if (!CanCut)
         {
-            throw new InvalidOperationException("a batch is already in flight: the flush loop waits for the lock");
+            throw new InvalidOperationException("the flush loop cannot match a batch now");
         }
+        var batch = _write.Cut() ?? throw new InvalidOperationException("nothing queued");
         EnsureBookFresh();
-        var take = Math.Min(_pending.Count, maxSize);
-        var batch = _pending.GetRange(0, take);
-        _pending.RemoveRange(0, take);
-
-        var accepted = new List<LedgerRow>();
-        var inBatch = new Dictionary<DonationKey, LedgerRow>();
-        var waitingForCommit = new List<(DonationRequest Request, LedgerRow Donation, bool Created)>();
-        foreach (var request in batch)
-        {
-            if (inBatch.TryGetValue(request.Key, out var sibling))
-            {
-                if (request.SamePayload(sibling))
-                {
-                    waitingForCommit.Add((request, sibling, false));
-                }
-                else
-                {
-                    _outbox.Add(new DonationAnswer(request.CallId, DonationResult.Conflict, null));
-                }
-                continue;
-            }
-            if (_ledger.Find(request.Key) is { } prior)
-            {
-                _outbox.Add(request.SamePayload(prior)
-                    ? new DonationAnswer(request.CallId, DonationResult.Replayed, prior)
-                    : new DonationAnswer(request.CallId, DonationResult.Conflict, null));
-                continue;
-            }
-            var donation = Match(request);
-            accepted.Add(donation);
-            inBatch[request.Key] = donation;
-            waitingForCommit.Add((request, donation, true));
-        }
-        if (accepted.Count > 0)
-        {
-            _inFlight = new InFlightBatch(accepted, waitingForCommit);
-        }
-        return accepted;
+        var stored = _write.KeysToLookUp(batch).Select(_ledger.Find).OfType<LedgerRow>().ToDictionary(r => r.Key);
+        return (batch, stored);
     }
 
-    /// <summary>The ledger transaction committed: update the totals, answer every caller, release the lock.</summary>
+    /// <summary>
+    /// The second half: rebuild if the commit in flight failed during the lookup, classify and
+    /// match; then start the batch's commit if none is in flight, else leave it matched behind.
+    /// </summary>
+    public void MatchBatch(WriteBatch<DonationRequest, LedgerRow> batch, Dictionary<DonationKey, LedgerRow> stored)
+    {
+        Alive();
+        EnsureBookFresh();
+        _write.Match(batch, stored);
+        if (_write.Committing is null)
+        {
+            _write.StartCommit(batch);
+        }
+    }
+
+    /// <summary>
+    /// The ledger transaction of the batch in flight committed: totals and answers; the batch matched
+    /// behind it starts its own commit; whoever waits for the lock with nothing in flight runs.
+    /// </summary>
     public void CommitBatch()
     {
-        var batch = TakeInFlight();
+        var batch = _write.Committing ?? throw new InvalidOperationException("no batch in flight");
+        Alive();
         _ledger.Append(batch.Accepted);
-        foreach (var donation in batch.Accepted)
+        _write.Committed(batch);
+        if (_write.Next is { Stage: BatchStage.Matched } next)
         {
-            var totals = TotalsOf(donation.ProjectId);
-            totals.AddDonation(donation.Key.PartnerId, donation.AmountFen);
-            totals.AddMatched(donation.Matches.Sum(m => m.AmountFen));
-        }
-        foreach (var (request, donation, created) in batch.WaitingForCommit)
-        {
-            _outbox.Add(new DonationAnswer(request.CallId, created ? DonationResult.Created : DonationResult.Replayed, donation));
-        }
-        _acceptedSincePrune += batch.Accepted.Count;
-        if (_acceptedSincePrune > PruneAfterAccepted)
-        {
-            _book.Prune(_clock.Now);
-            _acceptedSincePrune = 0;
+            _write.StartCommit(next);
         }
         ReleaseLock();
     }
 
     /// <summary>
-    /// The ledger transaction failed: nothing of the batch is acknowledged, and the book — which
-    /// holds the batch's matches — is stale until the next write or read rebuilds it.
+    /// The ledger transaction failed (or was refused whole on a duplicate key): nothing of it is
+    /// acknowledged, the book is stale, and the batch matched behind it goes back to the queue.
     /// </summary>
-    public void FailBatch()
+    public void FailBatch(bool duplicateKey)
     {
-        var batch = TakeInFlight();
-        _bookStale = true;
-        _outbox.AddRange(batch.WaitingForCommit.Select(w => new DonationAnswer(w.Request.CallId, DonationResult.Failed, null)));
+        var batch = _write.Committing ?? throw new InvalidOperationException("no batch in flight");
+        Alive();
+        if (duplicateKey)
+        {
+            _write.CommitRefusedAsDuplicate(batch, "the donation could not be committed");
+        }
+        else
+        {
+            _write.CommitFailed(batch, "the ledger write failed; nothing was recorded");
+        }
         ReleaseLock();
     }
 
     /// <summary>
-    /// The silo dies. When <paramref name="commitLanded"/>, the batch's transaction reached the
-    /// ledger just before: durable, yet nobody was told. Either way no caller gets an answer.
+    /// The silo dies. When <paramref name="commitLanded"/>, the transaction in flight reached the
+    /// ledger just before: durable, yet nobody was told. The batch matched behind it never started
+    /// its own. Either way no caller gets an answer.
     /// </summary>
     public void Die(bool commitLanded)
     {
         Alive();
-        if (commitLanded && _inFlight is { } batch)
+        if (commitLanded && _write.Committing is { } batch)
         {
             _ledger.Append(batch.Accepted);
         }
         _dead = true;
     }
 
-    private LedgerRow Match(DonationRequest request)
+    private void CollectAnswers()
     {
-        var acceptedAt = _clock.Now;
-        var facts = new DonationFacts(request.Key, request.DonorId, request.ProjectId, request.AmountFen, acceptedAt);
-        var matches = _book.Accept(facts);
-        return new LedgerRow(request.Key, request.DonorId, request.ProjectId, request.AmountFen, acceptedAt, _book.LocalDay(acceptedAt),
-            false, [.. matches.Select(m => new LedgerMatchRow(m.PoolId, m.AmountFen, m.RatioBps))]);
-    }
-
-    private InFlightBatch TakeInFlight()
-    {
-        Alive();
-        var batch = _inFlight ?? throw new InvalidOperationException("no batch in flight");
-        _inFlight = null;
-        return batch;
-    }
-
-    private ProjectTotals TotalsOf(string projectId)
-    {
-        if (!_totals.TryGetValue(projectId, out var totals))
+        foreach (var answer in _write.TakeAnswers())
         {
-            _totals[projectId] = totals = new ProjectTotals();
+            var result = answer.Result switch
+            {
+                WriteResult.Created => DonationResult.Created,
+                WriteResult.Replayed => DonationResult.Replayed,
+                WriteResult.Conflict => DonationResult.Conflict,
+                WriteResult.Failed => DonationResult.Failed,
+                WriteResult.Overloaded => DonationResult.Overloaded,
+                _ => throw new InvalidOperationException($"{answer.Result} for {answer.Request}: the simulation posts only to open projects"),
+            };
+            _outbox.Add(new DonationAnswer(answer.Request.CallId, result, answer.Row));
         }
-        return totals;
     }
 
     private void Alive()
@@ -229,7 +225,22 @@ internal sealed partial class SimulatedAuthority
     }
 }
 
-/// <summary>A matched batch whose ledger transaction has not ended; it holds the write lock.</summary>
-internal sealed record InFlightBatch(
-    IReadOnlyList<LedgerRow> Accepted,
-    IReadOnlyList<(DonationRequest Request, LedgerRow Donation, bool Created)> WaitingForCommit);
+/// <summary>The simulation's request and row, as the production write path sees them.</summary>
+internal sealed class SimRows : IDonationRows<DonationRequest, LedgerRow>
+{
+    public DonationKey KeyOf(DonationRequest request) => request.Key;
+
+    public string ProjectOf(DonationRequest request) => request.ProjectId;
+
+    public bool SamePayload(LedgerRow stored, DonationRequest request) => request.SamePayload(stored);
+
+    public DonationFacts Facts(DonationRequest request, DateTimeOffset acceptedAt) =>
+        new(request.Key, request.DonorId, request.ProjectId, request.AmountFen, acceptedAt);
+
+    public LedgerRow Row(DonationRequest request, DonationFacts facts, DateOnly localDay, IReadOnlyList<PoolMatch> matches) =>
+        new(request.Key, request.DonorId, request.ProjectId, request.AmountFen, facts.AcceptedAt, localDay,
+            false, [.. matches.Select(m => new LedgerMatchRow(m.PoolId, m.AmountFen, m.RatioBps))]);
+
+    public RowFigures Figures(LedgerRow row) =>
+        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(row.ToRecord)]);
+}

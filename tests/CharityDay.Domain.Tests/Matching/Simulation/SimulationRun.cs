@@ -1,4 +1,5 @@
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 using CharityDay.Domain.Tests.Matching.Model;
 using System.Globalization;
 using Xunit;
@@ -32,8 +33,13 @@ internal sealed partial class SimulationRun
     private readonly LiveChangeAuditor _liveChanges;
     private int _step;
 
-    /// <summary>Where the model's copy of the batch in flight begins; null when none is in flight.</summary>
-    private (int Donations, int Matches)? _inFlightFrom;
+    /// <summary>
+    /// The batches the book has matched and the ledger does not hold yet, oldest first (one
+    /// committing, one matched behind it): where each begins in the model, and for a batch matched
+    /// behind a commit, the book's sums just before it was matched — the committed book once that
+    /// commit lands.
+    /// </summary>
+    private readonly List<Uncommitted> _uncommitted = [];
 
     private SimulationRun(int seed)
     {
@@ -51,7 +57,7 @@ internal sealed partial class SimulationRun
         }
         _auditor = new Auditor(_model, Ledger, Clock);
         _liveChanges = new LiveChangeAuditor(_initialPools);
-        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
     }
 
     public SimClock Clock { get; }
@@ -63,7 +69,10 @@ internal sealed partial class SimulationRun
     /// <summary>Requests whose caller was never told "done" and will try again.</summary>
     public List<DonationRequest> Retryable { get; } = [];
 
-    public static void Play(int seed, int steps)
+    /// <summary>How often this run reached the pipeline's cases; a test requires the fixed seeds to reach each.</summary>
+    public PipelineCoverage Coverage { get; } = new();
+
+    public static PipelineCoverage Play(int seed, int steps)
     {
         var run = new SimulationRun(seed);
         try
@@ -78,9 +87,11 @@ internal sealed partial class SimulationRun
         {
             Assert.Fail(run.Report(e, steps));
         }
+        return run.Coverage;
     }
 
-    private (int Donations, int Matches) CommittedInModel => _inFlightFrom ?? (_model.Donations.Count, _model.Matches.Count);
+    private (int Donations, int Matches) CommittedInModel =>
+        _uncommitted.Count > 0 ? (_uncommitted[0].Donations, _uncommitted[0].Matches) : (_model.Donations.Count, _model.Matches.Count);
 
     private void Execute(Step step)
     {
@@ -96,16 +107,16 @@ internal sealed partial class SimulationRun
                 Authority.Arrive(arrive.Donations);
                 break;
             case CutStep cut:
-                Cut(cut.MaxSize);
+                Cut(cut.DuringLookup);
                 break;
             case CommitStep:
-                var batch = Authority.InFlight ?? throw new InvalidOperationException("commit without a batch in flight");
-                Authority.CommitBatch();
-                BatchCommitted(batch);
+                Commit();
                 break;
-            case FailCommitStep:
-                Authority.FailBatch();
-                ForgetBatchInFlight();
+            case FailCommitStep fail:
+                Coverage.SentBack += Authority.MatchedBehind is null ? 0 : 1;
+                Coverage.DuplicateKeyRefusals += fail.DuplicateKey ? 1 : 0;
+                Authority.FailBatch(fail.DuplicateKey);
+                ForgetUncommitted();
                 break;
             case SiloDeathStep death:
                 SiloDies(death.CommitLanded);
@@ -148,25 +159,6 @@ internal sealed partial class SimulationRun
         Authority.Request(request);
     }
 
-    /// <summary>The book is matched ahead of the commit, so the model is too; a failed commit takes both back.</summary>
-    private void Cut(int maxSize)
-    {
-        if (!Authority.BookStale)
-        {
-            _auditor.RememberCommittedBook(Authority.Book);
-        }
-        var from = (_model.Donations.Count, _model.Matches.Count);
-        var accepted = Authority.CutBatch(maxSize);
-        if (accepted.Count > 0)
-        {
-            _inFlightFrom = from;
-        }
-        foreach (var donation in accepted)
-        {
-            DecideInModel(donation);
-        }
-    }
-
     private void DecideInModel(LedgerRow donation)
     {
         var facts = new DonationFacts(donation.Key, donation.DonorId, donation.ProjectId, donation.AmountFen, donation.AcceptedAt);
@@ -187,27 +179,19 @@ internal sealed partial class SimulationRun
         }
     }
 
-    private void BatchCommitted(InFlightBatch batch)
-    {
-        _liveChanges.Committed(batch.Accepted, _step);
-        _inFlightFrom = null;
-    }
-
-    private void ForgetBatchInFlight()
-    {
-        if (_inFlightFrom is { } from)
-        {
-            _model.Donations.RemoveRange(from.Donations, _model.Donations.Count - from.Donations);
-            _model.Matches.RemoveRange(from.Matches, _model.Matches.Count - from.Matches);
-            _inFlightFrom = null;
-        }
-    }
-
     private void SiloDies(bool commitLanded)
     {
-        var batch = Authority.InFlight;
+        var batch = Authority.Committing;
         var landed = commitLanded && batch is not null;
-        if (landed || (batch is null && !Authority.BookStale))
+        if (Authority.MatchedBehind is not null)
+        {
+            Coverage.DeathsWithBatchBehind[landed ? 1 : 0]++;
+        }
+        if (landed && _uncommitted.Count > 1 && _uncommitted[1].BookBefore is { } committedBook)
+        {
+            _auditor.RememberCommittedBook(committedBook);
+        }
+        else if (landed || (Authority.Idle && !Authority.BookStale))
         {
             _auditor.RememberCommittedBook(Authority.Book);
         }
@@ -216,10 +200,7 @@ internal sealed partial class SimulationRun
         {
             BatchCommitted(batch);
         }
-        else
-        {
-            ForgetBatchInFlight();
-        }
+        ForgetUncommitted();
         // Nobody waiting gets an answer: to them the connection dropped. Donors' clients retry.
         foreach (var (callId, request) in _waiting.OrderBy(w => w.Key))
         {
@@ -237,7 +218,7 @@ internal sealed partial class SimulationRun
             _model.SetPool(rules);
             _liveChanges.TakesEffect(rules, _step, "adopted from the pool store by the new activation");
         }
-        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _auditor.OnRebuilt);
+        Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
     }
 
     /// <summary>The next instant where a rule in effect flips: local midnight, a daily opening, a window's edge.</summary>
@@ -261,11 +242,11 @@ internal sealed partial class SimulationRun
     /// <summary>No more failures: every batch commits and every unanswered caller retries until all are answered.</summary>
     private void DrainToQuiescence()
     {
-        for (var i = 0; i < MaxDrainSteps && (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0); i++)
+        for (var i = 0; i < MaxDrainSteps && (!Authority.Idle || Authority.PendingCount > 0 || Retryable.Count > 0); i++)
         {
             Execute(_workload.Drain(this));
         }
-        if (Authority.InFlight is not null || Authority.PendingCount > 0 || Retryable.Count > 0 || _waiting.Count > 0)
+        if (!Authority.Idle || Authority.PendingCount > 0 || Retryable.Count > 0 || _waiting.Count > 0)
         {
             throw SimulationCheckException.Of($"after {MaxDrainSteps} drain steps", "every caller answered",
                 $"{_waiting.Count} waiting, {Retryable.Count} to retry, {Authority.PendingCount} queued");

@@ -11,15 +11,29 @@ internal sealed record ArriveStep(IReadOnlyList<DonationRequest> Donations, stri
     public override string ToString() => $"arrive ({Why}): {string.Join("; ", Donations)}";
 }
 
-/// <summary>The flush loop takes the lock and matches the queued donations, up to <paramref name="MaxSize"/>.</summary>
-internal sealed record CutStep(int MaxSize) : Step;
+/// <summary>
+/// The flush loop takes the lock and matches the queued donations, up to its batch size; with a
+/// commit in flight the batch waits, matched, behind it (the pipeline), else its commit starts.
+/// <paramref name="DuringLookup"/>: the commit in flight ends while the batch's ids are looked up.
+/// </summary>
+internal sealed record CutStep(CommitEnd DuringLookup = CommitEnd.None) : Step;
+
+internal enum CommitEnd
+{
+    None,
+    Commits,
+    Fails,
+}
 
 internal sealed record CommitStep : Step;
 
-/// <summary>The batch's ledger transaction fails: its callers get 503, the book goes stale.</summary>
-internal sealed record FailCommitStep : Step;
+/// <summary>
+/// The ledger transaction in flight fails: its callers get 503 — or, refused on a duplicate key,
+/// are decided again — the book goes stale, and the batch matched behind it goes back to the queue.
+/// </summary>
+internal sealed record FailCommitStep(bool DuplicateKey) : Step;
 
-/// <summary>The silo dies; with a batch in flight, its transaction may have landed just before.</summary>
+/// <summary>The silo dies; with a batch in flight, its transaction may have landed just before (a batch matched behind it never does).</summary>
 internal sealed record SiloDeathStep(bool CommitLanded) : Step;
 
 /// <summary>A manager's PATCH of one pool, read by <see cref="SimCampaign.Patch"/>.</summary>

@@ -34,18 +34,24 @@ internal sealed class Workload(Random random, SimMix mix)
     public Step Next(SimulationRun world)
     {
         var authority = world.Authority;
-        var locked = authority.InFlight is not null;
+        var committing = authority.Committing is not null;
         var running = world.Clock.Now < SimCampaign.Ends;
         var choices = new List<(int Weight, Func<Step> Make)>
         {
             (30, () => NewDonations()),
             (world.Retryable.Count > 0 ? 8 : 0, () => Retry(world)),
             (authority.PendingCount > 0 ? 1 : 0, () => ConcurrentRetry(authority)),
+            (committing ? 1 : 0, () => RetryOfCommitting(authority)),
             (world.Ledger.Count > 0 ? 1 : 0, () => ConflictingRetry(world.Ledger)),
-            (!locked && authority.PendingCount > 0 ? 20 : 0, () => new CutStep(mix.MaxBatch)),
-            (locked ? 20 : 0, () => new CommitStep()),
-            (locked ? mix.CommitFailWeight : 0, () => new FailCommitStep()),
-            (mix.DeathWeight, () => new SiloDeathStep(CommitLanded: locked && random.Next(2) == 0)),
+            (authority.CanCut ? 20 : 0, () => new CutStep(!committing ? CommitEnd.None : random.Next(10) switch
+            {
+                0 => CommitEnd.Commits,
+                1 when mix.CommitFailWeight > 0 => CommitEnd.Fails,
+                _ => CommitEnd.None,
+            })),
+            (committing ? 20 : 0, () => new CommitStep()),
+            (committing ? mix.CommitFailWeight : 0, () => new FailCommitStep(DuplicateKey: random.Next(4) == 0)),
+            (mix.DeathWeight, () => new SiloDeathStep(CommitLanded: committing && random.Next(2) == 0)),
             (mix.PatchWeight, () => Patch()),
             (3, () => Refund(world.Ledger)),
             // A clawback flags a donor id for good, so it is rare: a few per run.
@@ -62,8 +68,8 @@ internal sealed class Workload(Random random, SimMix mix)
 
     /// <summary>Callers that were never told "done" — their silo died, their batch failed, the queue was full — try again.</summary>
     public Step Drain(SimulationRun world) =>
-        world.Authority.InFlight is not null ? new CommitStep()
-        : world.Authority.PendingCount > 0 ? new CutStep(SimulatedAuthority.MaxPending)
+        world.Authority.Committing is not null ? new CommitStep()
+        : world.Authority.CanCut ? new CutStep()
         : RetryAll(world);
 
     private ArriveStep NewDonations()
@@ -96,8 +102,16 @@ internal sealed class Workload(Random random, SimMix mix)
     /// <summary>A client that timed out retries while its first attempt is still queued.</summary>
     private ArriveStep ConcurrentRetry(SimulatedAuthority authority)
     {
-        var original = authority.Pending[random.Next(authority.PendingCount)];
+        var original = authority.PendingAt(random.Next(authority.PendingCount));
         return new ArriveStep([original with { CallId = ++_nextCall }], "retry of a queued call");
+    }
+
+    /// <summary>A client that timed out retries while its first attempt is being committed: decided after that commit.</summary>
+    private ArriveStep RetryOfCommitting(SimulatedAuthority authority)
+    {
+        var committing = authority.Committing!.WaitingRequests.ToList();
+        var original = committing[random.Next(committing.Count)];
+        return new ArriveStep([original with { CallId = ++_nextCall }], "retry of a call being committed");
     }
 
     /// <summary>A committed id reused with another amount: must be refused and change nothing.</summary>

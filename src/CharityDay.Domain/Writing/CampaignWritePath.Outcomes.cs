@@ -1,0 +1,187 @@
+using CharityDay.Domain.Matching;
+
+namespace CharityDay.Domain.Writing;
+
+/// <summary>
+/// What the ledger said, applied: a commit's outcome, the rebuild from the ledger, and the other
+/// writes (refund, clawback) — each once its transaction has ended.
+/// </summary>
+public sealed partial class CampaignWritePath<TRequest, TRow>
+{
+    /// <summary>The batch's transaction committed: totals, the replay cache and every caller's answer.</summary>
+    public void Committed(WriteBatch<TRequest, TRow> batch)
+    {
+        EndCommit(batch, BatchStage.Committed);
+        foreach (var row in batch.Accepted)
+        {
+            var figures = _rows.Figures(row);
+            var totals = TotalsOf(figures.ProjectId);
+            totals.AddDonation(figures.Key.PartnerId, figures.AmountFen);
+            totals.AddMatched(figures.LiveMatches.Sum(m => m.AmountFen));
+            _recent.Set(figures.Key, row);
+        }
+        foreach (var (item, row, created) in batch.Waiting)
+        {
+            Answer(item.Request, created ? WriteResult.Created : WriteResult.Replayed, row);
+        }
+        _acceptedSincePrune += batch.Accepted.Count;
+        if (_acceptedSincePrune > _limits.PruneAfterAccepted)
+        {
+            Book.Prune(_now());
+            _acceptedSincePrune = 0;
+        }
+    }
+
+    /// <summary>
+    /// The batch's transaction failed and recorded nothing: its callers are answered failed. The book
+    /// holds its matches (and those of the batch matched behind it, which goes back to the queue):
+    /// stale until rebuilt from the ledger.
+    /// </summary>
+    public void CommitFailed(WriteBatch<TRequest, TRow> batch, string detail)
+    {
+        EndCommit(batch, BatchStage.Failed);
+        Fail(batch.Waiting.Select(w => w.Item.Request), detail);
+        SendBackNext(retried: []);
+    }
+
+    /// <summary>
+    /// An id of the batch was committed through another path (another campaign, or another
+    /// activation during a membership change), so the transaction was refused whole: its donations
+    /// are decided again, ahead of the queue, up to <see cref="WritePathLimits.MaxAttempts"/> times.
+    /// </summary>
+    public void CommitRefusedAsDuplicate(WriteBatch<TRequest, TRow> batch, string detailWhenOutOfAttempts)
+    {
+        EndCommit(batch, BatchStage.Failed);
+        var retried = new List<QueuedDonation<TRequest>>();
+        foreach (var (item, _, _) in batch.Waiting)
+        {
+            if (++item.Attempts < _limits.MaxAttempts)
+            {
+                retried.Add(item);
+            }
+            else
+            {
+                Answer(item.Request, WriteResult.Failed, null, detailWhenOutOfAttempts);
+            }
+        }
+        SendBackNext(retried);
+    }
+
+    /// <summary>The range of the ledger a rebuild reads: donor-days from yesterday on, donations of the last minute.</summary>
+    public (DateOnly FromDay, DateTimeOffset RecentSince) SnapshotWindow(DateTimeOffset now) =>
+        (Book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow);
+
+    /// <summary>
+    /// Derives the book and the totals from the ledger (the ledger is the truth). Only when nothing
+    /// is committing or matched: their outcome must be in the snapshot, or not at all.
+    /// </summary>
+    public void Restore(CampaignLedgerSnapshot snapshot)
+    {
+        if (!Idle)
+        {
+            throw new InvalidOperationException("a rebuild waits for the commit in flight and the batch matched behind it");
+        }
+        var book = new MatchingBook(Book.TimeZone);
+        foreach (var pool in _pools.Values)
+        {
+            book.SetPool(pool);
+        }
+        var totals = snapshot.RestoreInto(book);
+        Book = book;
+        // The same dictionary instance: read models hold on to it.
+        _totals.Clear();
+        foreach (var (id, t) in totals)
+        {
+            _totals[id] = t;
+        }
+        _recent.Clear();
+        _acceptedSincePrune = 0;
+        BookStale = false;
+    }
+
+    /// <summary>
+    /// A refund committed: the donation leaves its project's totals and its live matches go back
+    /// to their pools. <paramref name="refunded"/> is the row as it now stands, for replays.
+    /// </summary>
+    public void Refunded(TRow before, TRow refunded)
+    {
+        RequireFreshAndIdle();
+        var figures = _rows.Figures(before);
+        var totals = TotalsOf(figures.ProjectId);
+        totals.RemoveDonation(figures.Key.PartnerId, figures.AmountFen);
+        foreach (var match in figures.LiveMatches)
+        {
+            Book.Reverse(match);
+            totals.AddMatched(-match.AmountFen);
+        }
+        _recent.Set(figures.Key, refunded);
+    }
+
+    /// <summary>
+    /// A clawback committed: each reversed match goes back to its pool, the donor is flagged on the
+    /// pool for good, and the cached rows it touched are forgotten (a replay reads them again).
+    /// </summary>
+    public void ClawedBack(string poolId, string donorId, IReadOnlyList<(DonationKey Donation, MatchRecord Match)> reversed)
+    {
+        RequireFreshAndIdle();
+        foreach (var (donation, match) in reversed)
+        {
+            Book.Reverse(match);
+            TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
+            _recent.Remove(donation);
+        }
+        Book.Flag(poolId, donorId);
+    }
+
+    private void EndCommit(WriteBatch<TRequest, TRow> batch, BatchStage outcome)
+    {
+        if (!ReferenceEquals(Committing, batch))
+        {
+            throw new InvalidOperationException("only the batch committing can end its commit");
+        }
+        Committing = null;
+        foreach (var row in batch.Accepted)
+        {
+            _committingKeys.Remove(_rows.Figures(row).Key);
+        }
+        batch.Stage = outcome;
+        if (outcome == BatchStage.Failed)
+        {
+            BookStale = true;
+        }
+    }
+
+    /// <summary>
+    /// After a failed commit: its retried donations, then the batch matched on top of it (on a book
+    /// holding the failed matches, so never to be written), go back to the front of the queue.
+    /// </summary>
+    private void SendBackNext(List<QueuedDonation<TRequest>> retried)
+    {
+        var back = retried;
+        if (Next is { Stage: BatchStage.Matched } next)
+        {
+            back.AddRange(next.Waiting.Select(w => w.Item));
+            back.AddRange(next.Deferred);
+            next.Stage = BatchStage.SentBack;
+            Next = null;
+        }
+        _queue.InsertRange(0, back);
+    }
+
+    private void RequireFreshAndIdle()
+    {
+        if (BookStale || !Idle)
+        {
+            throw new InvalidOperationException("a refund or clawback is applied on a fresh book with nothing in flight");
+        }
+    }
+
+    private ProjectTotals TotalsOf(string projectId)
+    {
+        if (!_totals.TryGetValue(projectId, out var totals))
+        {
+            _totals[projectId] = totals = new ProjectTotals();
+        }
+        return totals;
+    }
+}

@@ -1,0 +1,32 @@
+using CharityDay.Domain.Matching;
+
+namespace CharityDay.Domain.Writing;
+
+/// <summary>
+/// What the write path needs to know about its callers' requests and the ledger's rows, without
+/// knowing their types: the grain maps its wire request and ledger row here, the seeded
+/// simulation its own. Every method is pure.
+/// </summary>
+/// <typeparam name="TRequest">One posted donation, as the caller waits for it.</typeparam>
+/// <typeparam name="TRow">A donation row as the ledger stores it, matches included.</typeparam>
+public interface IDonationRows<TRequest, TRow>
+{
+    DonationKey KeyOf(TRequest request);
+
+    string ProjectOf(TRequest request);
+
+    /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
+    bool SamePayload(TRow stored, TRequest request);
+
+    /// <summary>What the matching rules need of the request, stamped with its acceptance time.</summary>
+    DonationFacts Facts(TRequest request, DateTimeOffset acceptedAt);
+
+    /// <summary>The row the ledger will hold for a request the book has just matched.</summary>
+    TRow Row(TRequest request, DonationFacts facts, DateOnly localDay, IReadOnlyList<PoolMatch> matches);
+
+    /// <summary>The row's money as the totals and the book count it.</summary>
+    RowFigures Figures(TRow row);
+}
+
+/// <summary>A ledger row's money: its project, amount and live matches (enough to reverse each exactly).</summary>
+public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches);

@@ -1,0 +1,21 @@
+namespace CharityDay.Domain.Writing;
+
+/// <summary>How the write path decided one posted donation.</summary>
+public enum WriteResult
+{
+    Created,
+    Replayed,
+    Conflict,
+    ProjectNotFound,
+    ProjectClosed,
+    /// <summary>Nothing was recorded: the caller may retry with the same id.</summary>
+    Failed,
+    /// <summary>The queue was full: shed at once, nothing was recorded.</summary>
+    Overloaded,
+}
+
+/// <summary>An answer owed to one caller; given only once the row it names is durable.</summary>
+/// <param name="Row">The committed row (created, replayed), else null.</param>
+/// <param name="Detail">Why it failed, as the I/O layer described it; null otherwise.</param>
+public sealed record WriteAnswer<TRequest, TRow>(TRequest Request, WriteResult Result, TRow? Row, string? Detail = null)
+    where TRow : class;
