@@ -47,9 +47,11 @@ public enum DirectoryKind
 public sealed record DirectoryDelta(DirectoryCursor Cursor, bool Full, IReadOnlyList<DirectoryEntry> Entries);
 
 /// <summary>
-/// Every campaign and project id that exists, with each project's campaign: lets every silo answer
-/// an unknown id at once, without activating a grain for it, and find a project's campaign without
-/// a grain call. Entries are only ever added (a project never changes campaign).
+/// One partition of the list of every campaign and project id that exists, with each project's
+/// campaign: lets every silo answer an unknown id at once, without activating a grain for it, and
+/// find a project's campaign without a grain call. Entries are only ever added (a project never
+/// changes campaign). The key is the partition (<see cref="CatalogPartitions.Of"/> of the id), so a
+/// registration rewrites one small partition, not a list of every project of every campaign.
 /// </summary>
 [Alias("cd.ICatalogDirectoryGrain")]
 public interface ICatalogDirectoryGrain : IGrainWithIntegerKey
@@ -57,4 +59,27 @@ public interface ICatalogDirectoryGrain : IGrainWithIntegerKey
     [Alias("RegisterCampaign")] Task RegisterCampaign(string campaignId);
     [Alias("RegisterProjects")] Task RegisterProjects(string campaignId, IReadOnlyList<string> projectIds);
     [Alias("Since")] Task<DirectoryDelta> Since(DirectoryCursor cursor);
+}
+
+/// <summary>Which catalog directory partition holds an id: a stable hash (FNV-1a over its UTF-16 code units), so every silo and every version agrees.</summary>
+public static class CatalogPartitions
+{
+    public const int Count = 64;
+
+    public static int Of(string id)
+    {
+        var hash = 2166136261u;
+        foreach (var c in id)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % Count);
+    }
+
+    /// <summary>Registers a campaign's projects, one call per partition they fall in.</summary>
+    public static Task RegisterProjectsAsync(IGrainFactory grains, string campaignId, IEnumerable<string> projectIds) =>
+        Task.WhenAll(projectIds.GroupBy(Of).Select(g => grains.GetGrain<ICatalogDirectoryGrain>(g.Key).RegisterProjects(campaignId, [.. g])));
+
+    public static Task RegisterCampaignAsync(IGrainFactory grains, string campaignId) =>
+        grains.GetGrain<ICatalogDirectoryGrain>(Of(campaignId)).RegisterCampaign(campaignId);
 }

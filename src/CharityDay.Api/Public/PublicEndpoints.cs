@@ -39,7 +39,7 @@ public static class PublicEndpoints
         var campaignId = await catalog.CampaignOfProjectAsync(projectId);
         if (campaignId is null)
         {
-            return NotFound(response, catalog.AsOf, "projectId", $"project {projectId} does not exist");
+            return NotFound(response, catalog.AsOf(projectId), "projectId", $"project {projectId} does not exist");
         }
         var copy = await snapshots.GetAsync(campaignId);
         if (copy.Snapshot?.Projects.ContainsKey(projectId) != true)
@@ -124,7 +124,7 @@ public static class PublicEndpoints
     {
         if (!await catalog.CampaignExistsAsync(campaignId))
         {
-            return (null, catalog.AsOf, NotFound(response, catalog.AsOf, "campaignId", $"campaign {campaignId} does not exist"));
+            return (null, catalog.AsOf(campaignId), NotFound(response, catalog.AsOf(campaignId), "campaignId", $"campaign {campaignId} does not exist"));
         }
         var copy = await snapshots.GetAsync(campaignId);
         if (copy.Snapshot is null)

@@ -63,9 +63,8 @@ public sealed partial class CampaignGrain(
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync(cancellationToken);
         // Campaigns created before the directory existed enter it here; afterwards this is a no-op.
-        var directory = GrainFactory.GetGrain<ICatalogDirectoryGrain>(0);
-        await directory.RegisterCampaign(CampaignId);
-        await directory.RegisterProjects(CampaignId, [.. _projects.Keys]);
+        await CatalogPartitions.RegisterCampaignAsync(GrainFactory, CampaignId);
+        await CatalogPartitions.RegisterProjectsAsync(GrainFactory, CampaignId, _projects.Keys);
     }
 
     private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals);
@@ -102,7 +101,7 @@ public sealed partial class CampaignGrain(
                 throw;
             }
             ReadModel.CampaignChanged();
-            await GrainFactory.GetGrain<ICatalogDirectoryGrain>(0).RegisterCampaign(CampaignId);
+            await CatalogPartitions.RegisterCampaignAsync(GrainFactory, CampaignId);
             _fence ??= await ledger.ClaimWriterAsync(CampaignId);
             if (before?.TimeZone != settings.TimeZone)
             {
@@ -138,7 +137,7 @@ public sealed partial class CampaignGrain(
             _projects[project.ProjectId] = project;
             Write.SetProject(project.ProjectId, project.IsOpen);
             ReadModel.ProjectChanged(before, project);
-            await GrainFactory.GetGrain<ICatalogDirectoryGrain>(0).RegisterProjects(CampaignId, [project.ProjectId]);
+            await CatalogPartitions.RegisterProjectsAsync(GrainFactory, CampaignId, [project.ProjectId]);
         }
         finally
         {
