@@ -27,6 +27,9 @@ public sealed partial class CampaignGrain
     /// <summary>Below this many rows a commit's fixed cost hides the per-row cost: not used to size batches.</summary>
     private const int MinRowsToLearnFrom = 50;
 
+    /// <summary>A queue under this fraction of a batch is shallow: the next batch is cut once the commit in flight ends.</summary>
+    private const int ShallowQueueFraction = 4;
+
     private Task _commitInFlight = Task.CompletedTask;
     private bool _flushing;
 
@@ -98,7 +101,16 @@ public sealed partial class CampaignGrain
     /// <summary>Runs holding the gate: prepares the next batch and starts its commit behind the one in flight.</summary>
     private async Task MatchAndStartCommitAsync()
     {
-        if (Write.Cut(NextBatchSize()) is not { } batch)
+        var batchSize = NextBatchSize();
+        if (!_commitInFlight.IsCompleted && Write.PendingCount < batchSize / ShallowQueueFraction)
+        {
+            // A shallow queue (single posts, not a backlog): cutting now would send a few donations
+            // through a transaction of their own, and a commit's fixed cost (fence, COMMIT, fsync) would
+            // cap the rate. Waiting for the commit in flight lets the next batch take everything that
+            // arrives meanwhile; with a backlog, the pipeline keeps matching behind the commit.
+            await _commitInFlight;
+        }
+        if (Write.Cut(batchSize) is not { } batch)
         {
             return;
         }
