@@ -10,9 +10,11 @@ request-weighted mean of theirs and its p99 the largest (percentiles do not merg
 """
 import json
 import os
-import statistics
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summarize import fmt, median  # noqa: E402  (one definition of the medians and number format)
 
 
 def load(path):
@@ -21,17 +23,6 @@ def load(path):
             return json.load(f)
     except (OSError, json.JSONDecodeError):
         return None
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt(v, digits=0):
-    if v is None:
-        return "–"
-    return f"{v:,.{digits}f}"
 
 
 def ratio(a, b):
