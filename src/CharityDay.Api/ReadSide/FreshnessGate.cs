@@ -21,17 +21,6 @@ public sealed class FreshnessGate(TimeSpan minInterval, TimeProvider time)
     /// <summary>Milliseconds since the last completed fetch started (infinite before the first).</summary>
     public double AgeMs => _lastCompletedStart == long.MinValue ? double.PositiveInfinity : Stopwatch.GetElapsedTime(_lastCompletedStart).TotalMilliseconds;
 
-    public bool IsFetching
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _inFlight is not null;
-            }
-        }
-    }
-
     /// <summary>Returns once a fetch that started at or after <paramref name="neededAfter"/> (a Stopwatch timestamp) has completed.</summary>
     public async Task RefreshAsync(long neededAfter, Func<Task> fetch)
     {
