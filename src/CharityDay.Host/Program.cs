@@ -59,6 +59,9 @@ app.Lifetime.ApplicationStarted.Register(() =>
     try
     {
         BootstrapKey.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, TimeProvider.System, logger).GetAwaiter().GetResult();
+        // The silo's copy of the catalog is loaded now, so the directory partitions are active
+        // before any request: an unknown id later never is what activates one.
+        app.Services.GetRequiredService<CharityDay.Api.ReadSide.CatalogReplica>().LoadAllAsync().GetAwaiter().GetResult();
     }
     catch (Exception e)
     {

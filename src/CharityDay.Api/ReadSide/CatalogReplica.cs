@@ -11,6 +11,9 @@ public sealed class CatalogReplica(IGrainFactory grains, TimeProvider time)
     private readonly DirectoryReplica[] _partitions = [.. Enumerable.Range(0, CatalogPartitions.Count)
         .Select(p => new DirectoryReplica("catalog", cursor => grains.GetGrain<ICatalogDirectoryGrain>(p).Since(cursor), time))];
 
+    /// <summary>Fetches every partition once (at silo start).</summary>
+    public Task LoadAllAsync() => Task.WhenAll(_partitions.Select(p => p.RefreshAsync()));
+
     /// <summary>Up to when the partition holding <paramref name="id"/> is complete.</summary>
     public DateTimeOffset AsOf(string id) => _partitions[CatalogPartitions.Of(id)].AsOf;
 

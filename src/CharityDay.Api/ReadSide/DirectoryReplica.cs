@@ -33,6 +33,9 @@ public sealed class DirectoryReplica(string name, Func<DirectoryCursor, Task<Dir
         return _entries.GetValueOrDefault((kind, id));
     }
 
+    /// <summary>Returns once a fetch that started after this call has completed.</summary>
+    public Task RefreshAsync() => _gate.RefreshAsync(Stopwatch.GetTimestamp(), FetchAsync);
+
     private async Task FetchAsync()
     {
         var delta = await fetch(_cursor);
