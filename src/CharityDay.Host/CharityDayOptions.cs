@@ -30,5 +30,8 @@ public sealed class CharityDayOptions
     /// <summary>Donations a campaign queues for its next commits before it sheds load with 429 (at least 1,000).</summary>
     public int MaxPendingDonations { get; set; } = new Grains.Campaigns.CampaignWriteOptions().MaxPendingDonations;
 
+    /// <summary>Donors whose day each campaign's matching book keeps in memory (CharityDay__DonorsKept).</summary>
+    public int DonorsKept { get; set; } = new Grains.Campaigns.CampaignWriteOptions().DonorsKept;
+
     public bool IsProduction => string.Equals(Profile, ProductionProfile, StringComparison.OrdinalIgnoreCase);
 }

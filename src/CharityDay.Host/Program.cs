@@ -33,9 +33,15 @@ builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SiloStartup>();
 builder.Services.AddOptions<CampaignWriteOptions>()
-    .Configure(o => o.MaxPendingDonations = options.MaxPendingDonations)
+    .Configure(o =>
+    {
+        o.MaxPendingDonations = options.MaxPendingDonations;
+        o.DonorsKept = options.DonorsKept;
+    })
     .Validate(o => o.MaxPendingDonations >= CampaignWriteOptions.MinPendingDonations,
         $"CharityDay:MaxPendingDonations must be at least {CampaignWriteOptions.MinPendingDonations} (the largest batch)")
+    .Validate(o => o.DonorsKept >= CampaignWriteOptions.MinDonorsKept,
+        $"CharityDay:DonorsKept must be at least {CampaignWriteOptions.MinDonorsKept}")
     .ValidateOnStart();
 StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
 StorageProfile.AddSharedRateLimits(builder.Services, builder.Configuration);

@@ -62,6 +62,18 @@ public static class CharityDayTelemetry
     public static readonly Histogram<long> CoalescedBatchSize = Meter.CreateHistogram<long>(
         "charityday.ingest.coalesced.batch_size", "{donation}", "Single posts a silo sent to a campaign's writer in one grain call.");
 
+    public static readonly Histogram<double> ActivationDuration = Meter.CreateHistogram<double>(
+        "charityday.campaign.activation.duration", "ms", "From a campaign's activation starting to its write path being ready (settings, writer claim, restore).");
+
+    public static readonly Histogram<double> RebuildDuration = Meter.CreateHistogram<double>(
+        "charityday.campaign.rebuild.duration", "ms", "One restore of a campaign's book and totals from the ledger's durable sums, by reason (activation, failed_commit, stale).");
+
+    public static readonly UpDownCounter<long> DonorsHeld = Meter.CreateUpDownCounter<long>(
+        "charityday.campaign.donors.held", "{donor}", "Donors whose day a campaign's matching book holds in memory (its bounded working set).");
+
+    public static readonly Counter<long> DonorsLoaded = Meter.CreateCounter<long>(
+        "charityday.campaign.donors.loaded", "{donor}", "Donors a capped pool needed whose day the book did not hold: read from the ledger (working-set misses).");
+
     public static readonly Counter<long> Shed = Meter.CreateCounter<long>(
         "charityday.load_shed", "{request}", "Requests refused with 429 because a bounded queue was full.");
 

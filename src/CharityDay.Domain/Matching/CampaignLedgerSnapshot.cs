@@ -1,44 +1,43 @@
 namespace CharityDay.Domain.Matching;
 
 /// <summary>
-/// Everything a campaign's write path derives from the ledger when it (re)activates: the ledger's
-/// sums, grouped as the book and the totals need them. The ledger is the truth; this is how the
-/// in-memory state is made equal to it.
+/// What a campaign's write path restores when it (re)activates or after a failed commit: the
+/// ledger's sums per pool, day and project — kept durable as they change, so reading them costs
+/// O(pools × projects + pools × days), never O(donations) — the clawback flags, and the last minute
+/// of donations when a pool limits donations per minute. Donors' days are not in it: the book loads
+/// them on demand. The same shape, recomputed from the ledger's rows, checks the durable sums
+/// (<see cref="Differences"/>).
 /// </summary>
 public sealed class CampaignLedgerSnapshot
 {
     public List<(string ProjectId, string PartnerId, long RaisedFen, long Count)> ProjectRaised { get; } = [];
     public List<(string PoolId, string ProjectId, long MatchedFen, long Count)> PoolProjectMatched { get; } = [];
     public List<(string PoolId, DateOnly Day, long MatchedFen)> PoolDayMatched { get; } = [];
-    public List<(string PoolId, string PartnerId, string DonorId, DateOnly Day, long MatchedFen, int Count)> DonorDays { get; } = [];
     public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
     public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
 
     /// <summary>
     /// Loads the snapshot into <paramref name="book"/> (which already holds the campaign's pools and
-    /// time zone) and returns the project totals. The one rebuild used by the campaign grain and by the
+    /// time zone) and returns the project totals. The one restore used by the campaign grain and by the
     /// seeded simulation that checks it.
     /// </summary>
     public Dictionary<string, ProjectTotals> RestoreInto(MatchingBook book)
     {
         var totals = new Dictionary<string, ProjectTotals>(StringComparer.Ordinal);
         ProjectTotals Of(string id) => totals.TryGetValue(id, out var t) ? t : totals[id] = new ProjectTotals();
-        foreach (var (projectId, partnerId, raised, count) in ProjectRaised)
+        // A durable sum whose donations were all refunded is a row of zeros: nothing to restore.
+        foreach (var (projectId, partnerId, raised, count) in ProjectRaised.Where(r => r.Count != 0 || r.RaisedFen != 0))
         {
             Of(projectId).AddDonation(partnerId, raised, count);
         }
-        foreach (var (poolId, projectId, matched, count) in PoolProjectMatched)
+        foreach (var (poolId, projectId, matched, count) in PoolProjectMatched.Where(r => r.Count != 0 || r.MatchedFen != 0))
         {
             book.RestorePoolProject(poolId, projectId, matched, count);
             Of(projectId).AddMatched(matched);
         }
-        foreach (var (poolId, day, matched) in PoolDayMatched)
+        foreach (var (poolId, day, matched) in PoolDayMatched.Where(r => r.MatchedFen != 0))
         {
             book.RestorePoolDay(poolId, day, matched);
-        }
-        foreach (var (poolId, partnerId, donorId, day, matched, count) in DonorDays)
-        {
-            book.RestoreDonorDay(poolId, new DonorKey(partnerId, donorId), day, matched, count);
         }
         foreach (var (partnerId, donorId, acceptedAt) in RecentDonations)
         {
@@ -49,5 +48,45 @@ public sealed class CampaignLedgerSnapshot
             book.Flag(poolId, donorId);
         }
         return totals;
+    }
+
+    /// <summary>
+    /// Every sum on which this snapshot and <paramref name="other"/> disagree, described for a person
+    /// (empty when they agree to the fen). A sum of zero equals an absent one.
+    /// </summary>
+    public List<string> Differences(CampaignLedgerSnapshot other)
+    {
+        var differences = new List<string>();
+        Compare("raised (project, partner)", Sums(ProjectRaised.Select(r => ($"{r.ProjectId}/{r.PartnerId}", r.RaisedFen, r.Count))),
+            Sums(other.ProjectRaised.Select(r => ($"{r.ProjectId}/{r.PartnerId}", r.RaisedFen, r.Count))), differences);
+        Compare("matched (pool, project)", Sums(PoolProjectMatched.Select(r => ($"{r.PoolId}/{r.ProjectId}", r.MatchedFen, r.Count))),
+            Sums(other.PoolProjectMatched.Select(r => ($"{r.PoolId}/{r.ProjectId}", r.MatchedFen, r.Count))), differences);
+        Compare("matched (pool, day)", Sums(PoolDayMatched.Select(r => ($"{r.PoolId}/{r.Day:yyyy-MM-dd}", r.MatchedFen, 0L))),
+            Sums(other.PoolDayMatched.Select(r => ($"{r.PoolId}/{r.Day:yyyy-MM-dd}", r.MatchedFen, 0L))), differences);
+        return differences;
+    }
+
+    private static Dictionary<string, (long Fen, long Count)> Sums(IEnumerable<(string Key, long Fen, long Count)> rows)
+    {
+        var sums = new Dictionary<string, (long Fen, long Count)>(StringComparer.Ordinal);
+        foreach (var (key, fen, count) in rows)
+        {
+            var sum = sums.GetValueOrDefault(key);
+            sums[key] = (sum.Fen + fen, sum.Count + count);
+        }
+        return sums;
+    }
+
+    private static void Compare(string what, Dictionary<string, (long Fen, long Count)> mine, Dictionary<string, (long Fen, long Count)> theirs, List<string> differences)
+    {
+        foreach (var key in mine.Keys.Union(theirs.Keys).Order(StringComparer.Ordinal))
+        {
+            var a = mine.GetValueOrDefault(key);
+            var b = theirs.GetValueOrDefault(key);
+            if (a != b)
+            {
+                differences.Add($"{what} {key}: {a.Fen} fen in {a.Count} vs {b.Fen} fen in {b.Count}");
+            }
+        }
     }
 }

@@ -2,29 +2,52 @@ namespace CharityDay.Domain.Matching;
 
 /// <summary>
 /// The in-memory account of what every pool of one campaign has matched: the single owner of
-/// SPEC §3 invariants 1 and 2 while the campaign is active. It is derived from the ledger (the
-/// restore methods) and advanced one accepted donation at a time, in acceptance order.
+/// SPEC §3 invariants 1 and 2 while the campaign is active. It is restored from the ledger's
+/// durable sums (per pool, day and project: the restore methods), holds a bounded working set of
+/// donors' days that it loads from the ledger on demand (<see cref="MustLoad"/>, <see cref="LoadDonor"/>),
+/// and is advanced one accepted donation at a time, in acceptance order.
 /// Not thread-safe: its owner (one grain activation) calls it from one turn at a time.
 /// </summary>
 public sealed class MatchingBook
 {
     public static readonly TimeSpan MinuteWindow = TimeSpan.FromMinutes(1);
 
+    /// <summary>Donors whose day a book keeps by default: tens of MB, far more than one batch touches.</summary>
+    public const int DefaultDonorCapacity = 200_000;
+
     private readonly Dictionary<string, PoolRules> _pools = new(StringComparer.Ordinal);
     private List<PoolRules> _stackingOrder = [];
+    private List<PoolRules> _donorCapped = [];
     private readonly Dictionary<string, long> _poolMatched = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _poolMatchCount = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Pool, DateOnly Day), long> _poolDay = [];
     private readonly Dictionary<(string Pool, string Project), long> _poolProject = [];
-    private readonly Dictionary<(string Pool, DonorKey Donor, DateOnly Day), DonorDayUsage> _donorDay = [];
     private readonly Dictionary<DonorKey, Queue<DateTimeOffset>> _recentDonations = [];
     private readonly HashSet<(string Pool, string DonorId)> _flagged = [];
+    private DateOnly _today = DateOnly.MinValue;
 
-    public MatchingBook(TimeZoneInfo timeZone) => TimeZone = timeZone;
+    /// <param name="donors">The donors' days; a rebuilt book takes over its predecessor's.</param>
+    public MatchingBook(TimeZoneInfo timeZone, DonorWorkingSet? donors = null)
+    {
+        TimeZone = timeZone;
+        Donors = donors ?? new DonorWorkingSet(DefaultDonorCapacity);
+    }
 
     public TimeZoneInfo TimeZone { get; set; }
 
     public IReadOnlyCollection<PoolRules> Pools => _stackingOrder;
+
+    public DonorWorkingSet Donors { get; }
+
+    /// <summary>
+    /// The book has seen every match of the campaign since it began (a new campaign, or a model in a
+    /// test), so a donor it does not hold has matched nothing. Once restored from durable sums, or once
+    /// it dropped a donor, a donor it does not hold must be loaded before a capped pool decides.
+    /// </summary>
+    public bool AllDonorsKnown { get; set; } = true;
+
+    /// <summary>Some pool limits donations per donor per minute: the book then keeps each donor's last minute.</summary>
+    public bool TracksRecentDonations { get; private set; }
 
     public DateTime LocalTime(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZone).DateTime;
 
@@ -34,16 +57,53 @@ public sealed class MatchingBook
     {
         _pools[rules.PoolId] = rules;
         _stackingOrder = [.. _pools.Values.OrderBy(p => p, Comparer<PoolRules>.Create(PoolRules.StackingOrder))];
+        _donorCapped = [.. _stackingOrder.Where(p => p.PerDonorDailyCapFen is not null || p.PerDonorDailyCount is not null)];
+        TracksRecentDonations = _pools.Values.Any(p => p.PerDonorMinuteCount is not null);
     }
 
     public PoolRules? Pool(string poolId) => _pools.GetValueOrDefault(poolId);
 
+    /// <summary>A donation to this project is decided by a pool that caps what one donor gets in a day.</summary>
+    public bool NeedsDonorDay(string projectId)
+    {
+        foreach (var pool in _donorCapped)
+        {
+            if (pool.Covers(projectId))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The donor's day must be loaded from the ledger before a donation of theirs to the project is decided.</summary>
+    public bool MustLoad(DonorKey donor, string projectId) =>
+        !AllDonorsKnown && NeedsDonorDay(projectId) && Donors.Touch(donor) is null;
+
+    /// <summary>Takes a donor's day as the ledger holds it, unless the book already knows the donor (then it knows better).</summary>
+    public void LoadDonor(DonorKey donor, DateOnly day, IEnumerable<(string PoolId, long MatchedFen, int MatchCount)> tallies)
+    {
+        if (Donors.Peek(donor) is not null)
+        {
+            return;
+        }
+        var entry = new DonorDay(day);
+        foreach (var (poolId, matched, count) in tallies)
+        {
+            entry.Add(poolId, matched, count);
+        }
+        Donors.Add(donor, entry);
+    }
+
     /// <summary>Decides every pool's match for the donation and records them.</summary>
+    /// <exception cref="InvalidOperationException">A capped pool needs the donor's day and the book does not know it (<see cref="MustLoad"/>).</exception>
     public IReadOnlyList<PoolMatch> Accept(DonationFacts donation)
     {
         var localTime = LocalTime(donation.AcceptedAt);
         var day = DateOnly.FromDateTime(localTime);
-        var inLastMinute = RecordRecentDonation(donation.Donor, donation.AcceptedAt);
+        MoveToDay(day);
+        var donorDay = DonorDayFor(donation.Donor, day, donation.ProjectId);
+        var inLastMinute = TracksRecentDonations ? RecordRecentDonation(donation.Donor, donation.AcceptedAt) : 0;
         var matches = new List<PoolMatch>();
         foreach (var pool in _stackingOrder)
         {
@@ -51,11 +111,17 @@ public sealed class MatchingBook
             {
                 continue;
             }
-            var usage = UsageFor(pool.PoolId, donation, day, inLastMinute);
+            var usage = UsageFor(pool.PoolId, donation, day, donorDay, inLastMinute);
             var match = MatchRule.Decide(pool, donation, localTime, usage);
             if (match.AmountFen > 0)
             {
-                Apply(new MatchRecord(pool.PoolId, donation.ProjectId, donation.Donor, day, match.AmountFen), +1);
+                if (donorDay is null && AllDonorsKnown)
+                {
+                    donorDay = new DonorDay(day);
+                    Donors.Add(donation.Donor, donorDay);
+                }
+                ApplyToPool(pool.PoolId, donation.ProjectId, day, match.AmountFen, +1);
+                donorDay?.Add(pool.PoolId, match.AmountFen, 1);
                 matches.Add(match);
             }
         }
@@ -63,7 +129,15 @@ public sealed class MatchingBook
     }
 
     /// <summary>Gives a match back to the pool, the project cap and the donor's day (refund, clawback).</summary>
-    public void Reverse(MatchRecord match) => Apply(match, -1);
+    public void Reverse(MatchRecord match)
+    {
+        ApplyToPool(match.PoolId, match.ProjectId, match.Day, -match.AmountFen, -1);
+        // A donor the book does not hold is read from the ledger, which already has the reversal.
+        if (Donors.Peek(match.Donor) is { } donorDay && donorDay.Day == match.Day)
+        {
+            donorDay.Add(match.PoolId, -match.AmountFen, -1);
+        }
+    }
 
     public void Flag(string poolId, string donorId) => _flagged.Add((poolId, donorId));
 
@@ -77,8 +151,29 @@ public sealed class MatchingBook
 
     public long MatchedForProjectFen(string poolId, string projectId) => _poolProject.GetValueOrDefault((poolId, projectId));
 
+    /// <summary>The donor's usage of the pool on the day, as far as the book knows it.</summary>
+    /// <returns>
+    /// null when the book does not know that donor-day: a day before the book's current one (past days
+    /// are forgotten), or a donor it does not hold unless <see cref="AllDonorsKnown"/>.
+    /// </returns>
+    public DonorDayUsage? KnownDonorDay(string poolId, DonorKey donor, DateOnly day)
+    {
+        var donorDay = Donors.Peek(donor);
+        if (donorDay is not null && donorDay.Day >= day)
+        {
+            return donorDay.Day == day ? donorDay.For(poolId) : null;
+        }
+        if (day < _today)
+        {
+            return null;
+        }
+        // Held for an earlier day: nothing matched since. Not held: nothing at all, if the book saw everything.
+        return donorDay is not null || AllDonorsKnown ? default(DonorDayUsage) : null;
+    }
+
+    /// <summary>The donor's usage, for a book that knows every donor (tests of the rules).</summary>
     public DonorDayUsage DonorDay(string poolId, DonorKey donor, DateOnly day) =>
-        _donorDay.GetValueOrDefault((poolId, donor, day));
+        KnownDonorDay(poolId, donor, day) ?? throw new InvalidOperationException($"the book does not hold donor {donor} on {day}");
 
     // ---- Rebuilding from the ledger ----
 
@@ -92,22 +187,14 @@ public sealed class MatchingBook
     public void RestorePoolDay(string poolId, DateOnly day, long matchedFen) =>
         _poolDay[(poolId, day)] = _poolDay.GetValueOrDefault((poolId, day)) + matchedFen;
 
-    public void RestoreDonorDay(string poolId, DonorKey donor, DateOnly day, long matchedFen, int matchCount)
-    {
-        var usage = _donorDay.GetValueOrDefault((poolId, donor, day));
-        _donorDay[(poolId, donor, day)] = new DonorDayUsage(usage.MatchedFen + matchedFen, usage.MatchCount + matchCount);
-    }
-
     public void RestoreRecentDonation(DonorKey donor, DateTimeOffset acceptedAt) => RecordRecentDonation(donor, acceptedAt);
 
-    /// <summary>Forgets what can no longer affect a decision: past days and quiet donors.</summary>
+    /// <summary>Forgets what can no longer affect a decision: donors' past days and quiet donors' last minute.</summary>
     public void Prune(DateTimeOffset now)
     {
-        var yesterday = LocalDay(now).AddDays(-1);
-        foreach (var key in _donorDay.Keys.Where(k => k.Day < yesterday).ToList())
-        {
-            _donorDay.Remove(key);
-        }
+        // A donor held for a past day has matched nothing today: forgetting them loses nothing.
+        MoveToDay(LocalDay(now));
+        Donors.ForgetDaysBefore(_today);
         var cutoff = now - MinuteWindow;
         foreach (var (donor, times) in _recentDonations.ToList())
         {
@@ -122,31 +209,84 @@ public sealed class MatchingBook
         }
     }
 
-    public int TrackedDonorDays => _donorDay.Count;
-
-    private PoolUsage UsageFor(string poolId, DonationFacts donation, DateOnly day, int inLastMinute)
+    /// <summary>Called once a batch has committed: the working set may drop its least recently used half.</summary>
+    public void RotateDonors()
     {
-        var donorDay = _donorDay.GetValueOrDefault((poolId, donation.Donor, day));
+        if (Donors.RotateIfFull())
+        {
+            AllDonorsKnown = false;
+        }
+    }
+
+    /// <summary>The donor's day may hold matches that never committed: read it from the ledger next time.</summary>
+    public void ForgetDonor(DonorKey donor)
+    {
+        if (Donors.Evict(donor))
+        {
+            AllDonorsKnown = false;
+        }
+    }
+
+    public void ForgetAllDonors()
+    {
+        Donors.Clear();
+        AllDonorsKnown = false;
+    }
+
+    public int TrackedDonorDays => Donors.Count;
+
+    /// <summary>The book's current day only moves forward: the days before it are past, and forgotten.</summary>
+    private void MoveToDay(DateOnly day)
+    {
+        if (day > _today)
+        {
+            _today = day;
+        }
+    }
+
+    private DonorDay? DonorDayFor(DonorKey donor, DateOnly day, string projectId)
+    {
+        var donorDay = Donors.Touch(donor);
+        if (donorDay is null)
+        {
+            if (!AllDonorsKnown && NeedsDonorDay(projectId))
+            {
+                throw new InvalidOperationException($"donor {donor} is not loaded: a capped pool needs their day");
+            }
+            return null;
+        }
+        if (donorDay.Day < day)
+        {
+            // The donor has been held since before this day began, so every match of theirs today went
+            // through this entry: none did.
+            donorDay.StartDay(day);
+        }
+        else if (donorDay.Day > day)
+        {
+            throw new InvalidOperationException("acceptance times went back a day: the write path keeps them monotonic");
+        }
+        return donorDay;
+    }
+
+    private PoolUsage UsageFor(string poolId, DonationFacts donation, DateOnly day, DonorDay? donorDay, int inLastMinute)
+    {
+        var donorUsage = donorDay?.For(poolId) ?? default;
         return new PoolUsage(
             MatchedFen: _poolMatched.GetValueOrDefault(poolId),
             MatchedTodayFen: _poolDay.GetValueOrDefault((poolId, day)),
             MatchedForProjectFen: _poolProject.GetValueOrDefault((poolId, donation.ProjectId)),
-            MatchedToDonorTodayFen: donorDay.MatchedFen,
-            MatchedDonationsOfDonorToday: donorDay.MatchCount,
+            MatchedToDonorTodayFen: donorUsage.MatchedFen,
+            MatchedDonationsOfDonorToday: donorUsage.MatchCount,
             DonationsOfDonorInLastMinute: inLastMinute,
             DonorFlagged: _flagged.Contains((poolId, donation.DonorId)));
     }
 
-    private void Apply(MatchRecord match, int sign)
+    private void ApplyToPool(string poolId, string projectId, DateOnly day, long amount, int count)
     {
-        var amount = sign * match.AmountFen;
-        _poolMatched[match.PoolId] = _poolMatched.GetValueOrDefault(match.PoolId) + amount;
-        _poolMatchCount[match.PoolId] = _poolMatchCount.GetValueOrDefault(match.PoolId) + sign;
-        _poolDay[(match.PoolId, match.Day)] = _poolDay.GetValueOrDefault((match.PoolId, match.Day)) + amount;
-        _poolProject[(match.PoolId, match.ProjectId)] = _poolProject.GetValueOrDefault((match.PoolId, match.ProjectId)) + amount;
-        var key = (match.PoolId, match.Donor, match.Day);
-        var usage = _donorDay.GetValueOrDefault(key);
-        _donorDay[key] = new DonorDayUsage(usage.MatchedFen + amount, usage.MatchCount + sign);
+        _poolMatched[poolId] = _poolMatched.GetValueOrDefault(poolId) + amount;
+        _poolMatchCount[poolId] = _poolMatchCount.GetValueOrDefault(poolId) + count;
+        _poolDay[(poolId, day)] = _poolDay.GetValueOrDefault((poolId, day)) + amount;
+        _poolProject[(poolId, projectId)] = _poolProject.GetValueOrDefault((poolId, projectId)) + amount;
     }
 
     /// <returns>How many of the donor's donations fall in the rolling minute ending now, this one included.</returns>

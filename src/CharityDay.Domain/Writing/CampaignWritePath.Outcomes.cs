@@ -24,6 +24,8 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         {
             Answer(item.Request, created ? WriteResult.Created : WriteResult.Replayed, row);
         }
+        // Only now may the working set drop donors: none of this batch's is uncommitted any more.
+        Book.RotateDonors();
         _acceptedSincePrune += batch.Accepted.Count;
         if (_acceptedSincePrune > _limits.PruneAfterAccepted)
         {
@@ -67,13 +69,15 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         SendBackNext(retried);
     }
 
-    /// <summary>The range of the ledger a rebuild reads: donor-days from yesterday on, donations of the last minute.</summary>
-    public (DateOnly FromDay, DateTimeOffset RecentSince) SnapshotWindow(DateTimeOffset now) =>
-        (Book.LocalDay(now).AddDays(-1), now - MatchingBook.MinuteWindow);
+    /// <summary>Where a restore reads the donations of the last minute from; null when no pool limits donations per minute.</summary>
+    public DateTimeOffset? RecentSince(DateTimeOffset now) =>
+        Book.TracksRecentDonations || _pools.Values.Any(p => p.PerDonorMinuteCount is not null) ? now - MatchingBook.MinuteWindow : null;
 
     /// <summary>
-    /// Derives the book and the totals from the ledger (the ledger is the truth). Only when nothing
-    /// is committing or matched: their outcome must be in the snapshot, or not at all.
+    /// Restores the book's sums and the totals from the ledger's durable sums (the ledger is the
+    /// truth), keeping the donors' days the book holds: each one is what the ledger says, since the
+    /// donors a failed commit touched were forgotten. Only when nothing is committing or matched:
+    /// their outcome must be in the snapshot, or not at all.
     /// </summary>
     public void Restore(CampaignLedgerSnapshot snapshot)
     {
@@ -81,7 +85,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         {
             throw new InvalidOperationException("a rebuild waits for the commit in flight and the batch matched behind it");
         }
-        var book = new MatchingBook(Book.TimeZone);
+        var book = new MatchingBook(Book.TimeZone, Book.Donors) { AllDonorsKnown = false };
         foreach (var pool in _pools.Values)
         {
             book.SetPool(pool);
@@ -135,6 +139,15 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
 
     private void EndCommit(WriteBatch<TRequest, TRow> batch, BatchStage outcome)
     {
+        if (outcome == BatchStage.Failed)
+        {
+            // Their days hold matches the ledger may not have (nor, for the batch behind, ever will).
+            ForgetDonorsMatchedIn(batch);
+            if (Next is { Stage: BatchStage.Matched } next)
+            {
+                ForgetDonorsMatchedIn(next);
+            }
+        }
         if (!ReferenceEquals(Committing, batch))
         {
             throw new InvalidOperationException("only the batch committing can end its commit");
@@ -166,6 +179,17 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             Next = null;
         }
         _queue.InsertRange(0, back);
+    }
+
+    private void ForgetDonorsMatchedIn(WriteBatch<TRequest, TRow> batch)
+    {
+        foreach (var row in batch.Accepted)
+        {
+            foreach (var match in _rows.Figures(row).LiveMatches)
+            {
+                Book.ForgetDonor(match.Donor);
+            }
+        }
     }
 
     private void RequireFreshAndIdle()

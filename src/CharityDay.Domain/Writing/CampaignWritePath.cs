@@ -30,6 +30,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     private readonly List<WriteAnswer<TRequest, TRow>> _answers = [];
     private readonly RecentRows<TRow> _recent;
     private long _acceptedSincePrune;
+    private DateTimeOffset _lastAcceptedAt = DateTimeOffset.MinValue;
 
     /// <param name="now">The server clock, in whole milliseconds as the ledger stores it: stamps each acceptance.</param>
     public CampaignWritePath(IDonationRows<TRequest, TRow> rows, WritePathLimits limits, TimeZoneInfo timeZone, Func<DateTimeOffset> now)
@@ -39,7 +40,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         _now = now;
         _recent = new RecentRows<TRow>(limits.RecentRowsCached);
         // Empty, not stale: the owner restores it from the ledger when it activates a campaign that exists.
-        Book = new MatchingBook(timeZone);
+        Book = new MatchingBook(timeZone, new DonorWorkingSet(limits.DonorsKept));
     }
 
     public MatchingBook Book { get; private set; }
@@ -77,8 +78,14 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
 
     public void SetPool(PoolRules rules)
     {
+        var tracked = Book.TracksRecentDonations;
         _pools[rules.PoolId] = rules;
         Book.SetPool(rules);
+        if (Book.TracksRecentDonations && !tracked)
+        {
+            // A per-minute limit counts the donations of the last minute, which the book did not keep.
+            BookStale = true;
+        }
     }
 
     public void SetProject(string projectId, bool isOpen) => _projectOpen[projectId] = isOpen;
@@ -89,6 +96,8 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         if (!timeZone.Equals(Book.TimeZone))
         {
             Book.TimeZone = timeZone;
+            // Every donor's day was a day of the old zone.
+            Book.ForgetAllDonors();
             BookStale = true;
         }
     }
@@ -139,6 +148,45 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         batch.LookedUp = keys;
         return [.. keys];
     }
+
+    /// <summary>
+    /// The donors of the batch whose day a capped pool needs and the book does not hold: the owner
+    /// reads them from the ledger (one query for the batch, like <see cref="KeysToLookUp"/>) and hands
+    /// them to <see cref="LoadDonors"/> before <see cref="Match"/>. The donors the book holds are
+    /// marked recently used, so that they are still held when the batch is matched.
+    /// </summary>
+    /// <returns>null when no donor needs loading.</returns>
+    public DonorLoad? DonorsToLoad(WriteBatch<TRequest, TRow> batch)
+    {
+        if (Book.AllDonorsKnown)
+        {
+            return null;
+        }
+        var missing = new HashSet<DonorKey>();
+        foreach (var item in batch.Items)
+        {
+            var donor = _rows.DonorOf(item.Request);
+            if (!missing.Contains(donor) && Book.MustLoad(donor, _rows.ProjectOf(item.Request)))
+            {
+                missing.Add(donor);
+            }
+        }
+        return missing.Count == 0 ? null : new DonorLoad(Book.LocalDay(AcceptanceTime()), [.. missing], [.. _pools.Keys]);
+    }
+
+    /// <summary>The ledger's answer to <see cref="DonorsToLoad"/>: every asked donor is held from now on (none found = nothing matched that day).</summary>
+    public void LoadDonors(DonorLoad load, IEnumerable<DonorDayRow> rows)
+    {
+        var byDonor = rows.ToLookup(r => r.Donor);
+        foreach (var donor in load.Donors)
+        {
+            Book.LoadDonor(donor, load.Day, byDonor[donor].Select(r => (r.PoolId, r.MatchedFen, r.MatchCount)));
+        }
+        DonorsLoaded += load.Donors.Count;
+    }
+
+    /// <summary>Donors read from the ledger since the path was made (a metric's source).</summary>
+    public long DonorsLoaded { get; private set; }
 
     /// <summary>
     /// Classifies each donation of the batch in arrival order — an in-batch sibling, a replay or
@@ -203,7 +251,15 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
                 Answer(request, WriteResult.ProjectClosed);
                 continue;
             }
-            var acceptedAt = _now();
+            if (Book.MustLoad(_rows.DonorOf(request), projectId))
+            {
+                // The donor's day was not loaded for this batch (the book dropped it after a failed
+                // commit): decided in the next batch, once loaded — never as a donor with nothing matched.
+                batch.Deferred.Add(item);
+                continue;
+            }
+            var acceptedAt = AcceptanceTime();
+            _lastAcceptedAt = acceptedAt;
             var facts = _rows.Facts(request, acceptedAt);
             var row = _rows.Row(request, facts, Book.LocalDay(acceptedAt), Book.Accept(facts));
             batch.Accepted.Add(row);
@@ -260,20 +316,32 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
             throw new InvalidOperationException("only the batch being matched can be abandoned");
         }
         Next = null;
-        BookStale = true;
+        // It may have been matched in part: no donor's day is trusted.
+        MarkStale();
         batch.Stage = BatchStage.Abandoned;
         Fail(batch.Items.Select(i => i.Request), detail);
     }
 
     /// <summary>The owner lost track of what the ledger holds (fenced out, an unexpected fault): rebuild before deciding.</summary>
-    public void MarkStale() => BookStale = true;
+    public void MarkStale()
+    {
+        Book.ForgetAllDonors();
+        BookStale = true;
+    }
 
     /// <summary>The write path itself broke: every queued caller is answered failed.</summary>
     public void FailQueue(string detail)
     {
-        BookStale = true;
+        MarkStale();
         Fail(_queue.Select(i => i.Request), detail);
         _queue.Clear();
+    }
+
+    /// <summary>The server clock, never earlier than the last acceptance: a donor's day only moves forward.</summary>
+    private DateTimeOffset AcceptanceTime()
+    {
+        var now = _now();
+        return now < _lastAcceptedAt ? _lastAcceptedAt : now;
     }
 
     private void Answer(TRequest request, WriteResult result, TRow? row = null, string? detail = null) =>

@@ -15,6 +15,8 @@ public interface IDonationRows<TRequest, TRow>
 
     string ProjectOf(TRequest request);
 
+    DonorKey DonorOf(TRequest request);
+
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     bool SamePayload(TRow stored, TRequest request);
 

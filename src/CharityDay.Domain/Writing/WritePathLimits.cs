@@ -1,3 +1,5 @@
+using CharityDay.Domain.Matching;
+
 namespace CharityDay.Domain.Writing;
 
 /// <summary>The write path's bounds (TigerStyle: put a limit on everything).</summary>
@@ -6,8 +8,12 @@ namespace CharityDay.Domain.Writing;
 /// <param name="MaxAttempts">A donation whose batch hit a duplicate key elsewhere is decided again this many times.</param>
 /// <param name="RecentRowsCached">Recently written rows kept for fast replays.</param>
 /// <param name="PruneAfterAccepted">The book forgets past days and quiet donors after this many accepted donations.</param>
-public sealed record WritePathLimits(int MaxPending, int MaxBatch, int MaxAttempts, int RecentRowsCached, int PruneAfterAccepted)
+/// <param name="DonorsKept">Donors' days the book holds at most; the others are read from the ledger when they give again.</param>
+public sealed record WritePathLimits(int MaxPending, int MaxBatch, int MaxAttempts, int RecentRowsCached, int PruneAfterAccepted,
+    int DonorsKept = MatchingBook.DefaultDonorCapacity)
 {
-    public static WritePathLimits Production(int maxPending) =>
-        new(maxPending, MaxBatch: 2_000, MaxAttempts: 3, RecentRowsCached: 200_000, PruneAfterAccepted: 50_000);
+    public const int LargestBatch = 2_000;
+
+    public static WritePathLimits Production(int maxPending, int donorsKept = MatchingBook.DefaultDonorCapacity) =>
+        new(maxPending, MaxBatch: LargestBatch, MaxAttempts: 3, RecentRowsCached: 50_000, PruneAfterAccepted: 50_000, donorsKept);
 }

@@ -118,12 +118,22 @@ public sealed partial class CampaignGrain
         {
             await EnsureBookFreshAsync();
             var unknown = Write.KeysToLookUp(batch);
-            var stored = unknown.Count == 0
-                ? new Dictionary<DonationKey, LedgerDonation>()
-                : await OffTurn(() => ledger.FindAsync(unknown));
+            var donorLoad = Write.DonorsToLoad(batch);
+            var storedTask = unknown.Count == 0
+                ? Task.FromResult<IReadOnlyDictionary<DonationKey, LedgerDonation>>(new Dictionary<DonationKey, LedgerDonation>())
+                : OffTurn(() => ledger.FindAsync(unknown));
+            var donorsTask = donorLoad is null
+                ? Task.FromResult<IReadOnlyList<DonorDayRow>>([])
+                : OffTurn(() => ledger.LoadDonorDaysAsync(CampaignId, donorLoad));
+            await Task.WhenAll(storedTask, donorsTask);
             // The commit in flight may have failed while the ids were looked up: match on the rebuilt book.
             await EnsureBookFreshAsync();
-            Write.Match(batch, stored);
+            if (donorLoad is not null)
+            {
+                Write.LoadDonors(donorLoad, donorsTask.Result);
+                CharityDayTelemetry.DonorsLoaded.Add(donorLoad.Donors.Count, new KeyValuePair<string, object?>("campaign", CampaignId));
+            }
+            Write.Match(batch, storedTask.Result);
         }
         catch (Exception e)
         {
@@ -165,6 +175,7 @@ public sealed partial class CampaignGrain
                     ReadModel.TotalsChanged(donation.ProjectId);
                     RecordAccepted(donation);
                 }
+                PublishDonorsHeld(Write.Book.Donors.Count);
             }
             else
             {

@@ -46,6 +46,7 @@ public sealed partial class CampaignGrain(
         {
             return;
         }
+        var started = time.GetTimestamp();
         var projects = await Task.WhenAll(state.State.ProjectIds.Select(id => GrainFactory.GetGrain<IProjectGrain>(id).Get()));
         foreach (var project in projects.OfType<ProjectSettings>().Where(p => p.CampaignId == CampaignId))
         {
@@ -61,7 +62,9 @@ public sealed partial class CampaignGrain(
         // Claim before rebuilding: whatever an older activation committed is then in the
         // rebuild, and whatever it tries after the claim is refused.
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
-        await RebuildFromLedgerAsync(cancellationToken);
+        await RebuildFromLedgerAsync("activation", cancellationToken);
+        CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("campaign", CampaignId));
         // Campaigns created before the directory existed enter it here; afterwards this is a no-op.
         await CatalogPartitions.RegisterCampaignAsync(GrainFactory, CampaignId);
         await CatalogPartitions.RegisterProjectsAsync(GrainFactory, CampaignId, _projects.Keys);
@@ -70,7 +73,13 @@ public sealed partial class CampaignGrain(
     private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals);
 
     private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
-        new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations), TimeZone, Now);
+        new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations, writeOptions.Value.DonorsKept), TimeZone, Now);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        PublishDonorsHeld(0);
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Takes the write lock ahead of waiting batches and waits for the commit in flight, so the
@@ -279,19 +288,40 @@ public sealed partial class CampaignGrain(
         await _commitInFlight;
         if (Write.BookStale)
         {
-            await RebuildFromLedgerAsync(CancellationToken.None);
+            await RebuildFromLedgerAsync("stale", CancellationToken.None);
         }
     }
 
-    /// <summary>Derives the book and the totals from the ledger: the ledger is the truth.</summary>
-    private async Task RebuildFromLedgerAsync(CancellationToken ct)
+    /// <summary>
+    /// Restores the book's sums and the totals from the ledger's durable sums (the ledger is the
+    /// truth): O(pools × projects + pools × days), whatever the number of donations. The donors'
+    /// days the book holds stay (those a failed commit touched were forgotten).
+    /// </summary>
+    private async Task RebuildFromLedgerAsync(string reason, CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         Write.SetTimeZone(TimeZone);
-        var (fromDay, recentSince) = Write.SnapshotWindow(time.GetUtcNow());
-        var snapshot = await ledger.LoadCampaignAsync(CampaignId, fromDay, recentSince, ct);
+        var snapshot = await OffTurn(() => ledger.LoadCampaignAsync(CampaignId, Write.RecentSince(time.GetUtcNow()), ct));
         Write.Restore(snapshot);
         ReadModel.Reset();
-        logger.LogInformation("Campaign {CampaignId} rebuilt from the ledger: {Projects} projects with donations, {Pools} pools",
-            CampaignId, Write.Totals.Count, _pools.Count);
+        var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
+        CharityDayTelemetry.RebuildDuration.Record(elapsedMs,
+            new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("reason", reason));
+        logger.LogInformation("Campaign {CampaignId} restored from the ledger's sums ({Reason}) in {ElapsedMs:F0} ms: {Projects} projects with donations, {Pools} pools, {Donors} donors held",
+            CampaignId, reason, elapsedMs, Write.Totals.Count, _pools.Count, Write.Book.Donors.Count);
+        PublishDonorsHeld(Write.Book.Donors.Count);
+    }
+
+    private long _donorsHeldPublished;
+
+    /// <summary>Moves the working-set gauge (an up-down counter summed over campaigns) to this campaign's current size.</summary>
+    private void PublishDonorsHeld(long held)
+    {
+        var delta = held - _donorsHeldPublished;
+        if (delta != 0)
+        {
+            CharityDayTelemetry.DonorsHeld.Add(delta, new KeyValuePair<string, object?>("campaign", CampaignId));
+            _donorsHeldPublished = held;
+        }
     }
 }

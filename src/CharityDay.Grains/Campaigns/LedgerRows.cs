@@ -9,25 +9,42 @@ namespace CharityDay.Grains.Campaigns;
 /// <summary>The campaign write path's view of a posted donation and of a ledger row.</summary>
 public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonation, LedgerDonation>
 {
+    // Every posted donation brings its own copies of the partner and project ids; the rows and donor
+    // keys kept for a while share one instance per id. Only accepted donations' ids (authenticated
+    // partners, existing projects) enter, so it stays as small as the campaign.
+    private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+
     public DonationKey KeyOf(PendingDonation request) => new(request.Request.PartnerId, request.Request.DonationId);
 
     public string ProjectOf(PendingDonation request) => request.Request.ProjectId;
+
+    public DonorKey DonorOf(PendingDonation request) => new(request.Request.PartnerId, request.Request.DonorId);
 
     public bool SamePayload(LedgerDonation stored, PendingDonation request) => stored.HasSamePayload(request.Request);
 
     public DonationFacts Facts(PendingDonation request, DateTimeOffset acceptedAt)
     {
         var r = request.Request;
-        return new DonationFacts(new DonationKey(r.PartnerId, r.DonationId), r.DonorId, r.ProjectId, r.AmountFen, acceptedAt);
+        return new DonationFacts(new DonationKey(Shared(r.PartnerId), r.DonationId), r.DonorId, Shared(r.ProjectId), r.AmountFen, acceptedAt);
     }
 
     public LedgerDonation Row(PendingDonation request, DonationFacts facts, DateOnly localDay, IReadOnlyList<PoolMatch> matches)
     {
         var r = request.Request;
         return new LedgerDonation(
-            r.PartnerId, r.DonationId, campaignId, r.ProjectId, r.DonorId, r.AmountFen,
+            facts.Key.PartnerId, r.DonationId, campaignId, facts.ProjectId, r.DonorId, r.AmountFen,
             r.Currency, r.OccurredAt, r.TeamId, r.Channel, facts.AcceptedAt, localDay,
             DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))]);
+    }
+
+    private string Shared(string id)
+    {
+        if (_ids.TryGetValue(id, out var shared))
+        {
+            return shared;
+        }
+        _ids[id] = id;
+        return id;
     }
 
     public RowFigures Figures(LedgerDonation row) =>

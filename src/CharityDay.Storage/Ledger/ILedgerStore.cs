@@ -1,5 +1,6 @@
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 
 namespace CharityDay.Storage.Ledger;
 
@@ -28,7 +29,17 @@ public interface ILedgerStore
     /// <summary>Flags the donor on the pool and reverses every live match the pool gave them.</summary>
     Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
 
-    Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateOnly fromDay, DateTimeOffset recentSince, CancellationToken ct = default);
+    /// <summary>The campaign's durable sums and clawback flags; the donations since <paramref name="recentSince"/> when given.</summary>
+    Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateTimeOffset? recentSince, CancellationToken ct = default);
+
+    /// <summary>The same sums recomputed from the donation and match rows: O(donations), for verification only.</summary>
+    Task<CampaignLedgerSnapshot> RecomputeCampaignAsync(string campaignId, CancellationToken ct = default);
+
+    /// <summary>Every campaign the ledger has sums or a writer for.</summary>
+    Task<IReadOnlyList<string>> CampaignIdsAsync(CancellationToken ct = default);
+
+    /// <summary>The donors' live matches on the load's day by each of its pools (a donor with none has no row).</summary>
+    Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default);
 
     Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default);
 

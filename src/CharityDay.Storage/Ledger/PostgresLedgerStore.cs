@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CharityDay.Domain;
+using CharityDay.Domain.Writing;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,6 +22,84 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : SqlLedger
 
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    protected override string LockReadRows => " FOR UPDATE";
+
+    /// <summary>One upsert per table whatever the number of keys; keys sorted, so two writers (during a handoff) lock rows in one order.</summary>
+    protected override async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var transaction = (NpgsqlTransaction)tx;
+        if (delta.Raised.Count > 0)
+        {
+            var rows = delta.Raised.OrderBy(e => e.Key).ToList();
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) " +
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) " +
+                "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + EXCLUDED.raised, " +
+                "donations = project_partner_sums.donations + EXCLUDED.donations", npgsql, transaction);
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.ProjectId));
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PartnerId));
+            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Fen));
+            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Count));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        if (delta.PoolProject.Count > 0)
+        {
+            var rows = delta.PoolProject.OrderBy(e => e.Key).ToList();
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) " +
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) " +
+                "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + EXCLUDED.matched, " +
+                "matches = pool_project_sums.matches + EXCLUDED.matches", npgsql, transaction);
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PoolId));
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.ProjectId));
+            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Fen));
+            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Count));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        if (delta.PoolDay.Count > 0)
+        {
+            var rows = delta.PoolDay.OrderBy(e => e.Key).ToList();
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) " +
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) " +
+                "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + EXCLUDED.matched", npgsql, transaction);
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
+            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PoolId));
+            AddArray(command, NpgsqlDbType.Integer, rows.Select(e => e.Key.LocalDay));
+            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>One statement for the batch's missing donors: their keys travel as arrays and meet the (pool_id, donor_id) index.</summary>
+    public override async Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default)
+    {
+        var rows = new List<DonorDayRow>();
+        if (load.Donors.Count == 0 || load.PoolIds.Count == 0)
+        {
+            return rows;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT m.pool_id, m.partner_id, m.donor_id, SUM(m.amount)::bigint, COUNT(*) " +
+            "FROM unnest($1::text[], $2::text[]) AS k(p, d) CROSS JOIN unnest($3::text[]) AS pools(id) " +
+            "JOIN matches m ON m.pool_id = pools.id AND m.donor_id = k.d AND m.partner_id = k.p " +
+            "WHERE m.local_day = $4 AND m.reversed_at IS NULL GROUP BY m.pool_id, m.partner_id, m.donor_id", connection);
+        AddArray(command, NpgsqlDbType.Text, load.Donors.Select(d => d.PartnerId));
+        AddArray(command, NpgsqlDbType.Text, load.Donors.Select(d => d.DonorId));
+        AddArray(command, NpgsqlDbType.Text, load.PoolIds);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = load.Day.DayNumber });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new DonorDayRow(reader.GetString(0), new DonorKey(reader.GetString(1), reader.GetString(2)), reader.GetInt64(3), (int)reader.GetInt64(4)));
+        }
+        return rows;
+    }
 
     protected override async Task InsertAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LedgerDonation> donations, CancellationToken ct)
     {

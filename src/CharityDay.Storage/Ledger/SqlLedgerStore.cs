@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 
 namespace CharityDay.Storage.Ledger;
 
@@ -78,6 +79,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             await CheckFenceAsync(connection, tx, fence, ct);
             await InsertAsync(connection, tx, donations, ct);
+            await ApplySumsAsync(connection, tx, LedgerSumsDelta.Appended(donations), ct);
             await tx.CommitAsync(ct);
         }
         catch (DbException e) when (IsUniqueViolation(e))
@@ -122,6 +124,52 @@ public abstract class SqlLedgerStore : ILedgerStore
         }
     }
 
+    /// <summary>Adds the delta to the durable sums inside <paramref name="tx"/>: one prepared upsert per table, re-bound per key.</summary>
+    protected virtual async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
+    {
+        if (delta.Raised.Count > 0)
+        {
+            await using var raised = PreparedRow(connection, tx, UpsertRaisedSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
+            foreach (var ((campaign, project, partner), (fen, count)) in delta.Raised)
+            {
+                Bind(raised, campaign, project, partner, fen, count);
+                await raised.ExecuteNonQueryAsync(ct);
+            }
+        }
+        if (delta.PoolProject.Count > 0)
+        {
+            await using var poolProject = PreparedRow(connection, tx, UpsertPoolProjectSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
+            foreach (var ((campaign, pool, project), (fen, count)) in delta.PoolProject)
+            {
+                Bind(poolProject, campaign, pool, project, fen, count);
+                await poolProject.ExecuteNonQueryAsync(ct);
+            }
+        }
+        if (delta.PoolDay.Count > 0)
+        {
+            await using var poolDay = PreparedRow(connection, tx, UpsertPoolDaySql, [DbType.String, DbType.String, DbType.Int32, DbType.Int64]);
+            foreach (var ((campaign, pool, day), fen) in delta.PoolDay)
+            {
+                Bind(poolDay, campaign, pool, day, fen);
+                await poolDay.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    protected const string UpsertRaisedSql =
+        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) VALUES (@c0, @c1, @c2, @c3, @c4) " +
+        "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + excluded.raised, " +
+        "donations = project_partner_sums.donations + excluded.donations";
+
+    protected const string UpsertPoolProjectSql =
+        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) VALUES (@c0, @c1, @c2, @c3, @c4) " +
+        "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + excluded.matched, " +
+        "matches = pool_project_sums.matches + excluded.matches";
+
+    protected const string UpsertPoolDaySql =
+        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) VALUES (@c0, @c1, @c2, @c3) " +
+        "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
+
     private const string InsertDonationSql =
         "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status) " +
         "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12)";
@@ -152,7 +200,7 @@ public abstract class SqlLedgerStore : ILedgerStore
     private static readonly DbType[] KeyColumnTypes = [DbType.String, DbType.String];
 
     /// <summary>A statement with typed parameters @c0…@cN, compiled once and re-bound per row.</summary>
-    private static DbCommand PreparedRow(DbConnection connection, DbTransaction? tx, string sql, DbType[] types)
+    protected static DbCommand PreparedRow(DbConnection connection, DbTransaction? tx, string sql, DbType[] types)
     {
         var command = connection.CreateCommand();
         command.Transaction = tx;
@@ -168,7 +216,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         return command;
     }
 
-    private static void Bind(DbCommand command, params ReadOnlySpan<object?> values)
+    protected static void Bind(DbCommand command, params ReadOnlySpan<object?> values)
     {
         for (var i = 0; i < values.Length; i++)
         {
@@ -227,6 +275,9 @@ public abstract class SqlLedgerStore : ILedgerStore
     public async Task<LedgerDonation?> GetAsync(DonationKey key, CancellationToken ct = default) =>
         (await FindAsync([key], ct)).GetValueOrDefault(key);
 
+    /// <summary>Appended to the SELECTs of a refund, which reads rows it then changes (PostgreSQL: <c>FOR UPDATE</c>).</summary>
+    protected virtual string LockReadRows => "";
+
     public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
     {
         using var writing = await EnterWriteAsync(ct);
@@ -234,7 +285,27 @@ public abstract class SqlLedgerStore : ILedgerStore
         await using var tx = await BeginWriteAsync(connection, ct);
         await CheckFenceAsync(connection, tx, fence, ct);
         var atMs = at.ToUnixTimeMilliseconds();
-        int changed;
+        var delta = new LedgerSumsDelta();
+        string? campaignId = null, projectId = null;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = "SELECT campaign_id, project_id, amount FROM donations WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'" + LockReadRows;
+            AddParameter(command, "@p", key.PartnerId);
+            AddParameter(command, "@d", key.DonationId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                campaignId = reader.GetString(0);
+                projectId = reader.GetString(1);
+                delta.AddRaised(campaignId, projectId, key.PartnerId, -reader.GetInt64(2), -1);
+            }
+        }
+        if (campaignId is null || projectId is null)
+        {
+            await tx.CommitAsync(ct);
+            return false;
+        }
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
@@ -242,11 +313,22 @@ public abstract class SqlLedgerStore : ILedgerStore
             AddParameter(command, "@at", atMs);
             AddParameter(command, "@p", key.PartnerId);
             AddParameter(command, "@d", key.DonationId);
-            changed = await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(ct);
         }
-        if (changed > 0)
+        await using (var command = connection.CreateCommand())
         {
-            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "SELECT pool_id, local_day, amount FROM matches WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL" + LockReadRows;
+            AddParameter(command, "@p", key.PartnerId);
+            AddParameter(command, "@d", key.DonationId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                delta.AddMatched(campaignId, reader.GetString(0), projectId, reader.GetInt32(1), -reader.GetInt64(2), -1);
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
             command.Transaction = tx;
             command.CommandText = "UPDATE matches SET reversed_at = @at, reversal = 'refund' WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL";
             AddParameter(command, "@at", atMs);
@@ -254,8 +336,9 @@ public abstract class SqlLedgerStore : ILedgerStore
             AddParameter(command, "@d", key.DonationId);
             await command.ExecuteNonQueryAsync(ct);
         }
+        await ApplySumsAsync(connection, tx, delta, ct);
         await tx.CommitAsync(ct);
-        return changed > 0;
+        return true;
     }
 
     public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
@@ -270,7 +353,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             command.Transaction = tx;
             command.CommandText =
-                "SELECT partner_id, donation_id, project_id, local_day, amount FROM matches WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL";
+                "SELECT partner_id, donation_id, project_id, local_day, amount FROM matches WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL" + LockReadRows;
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -304,11 +387,43 @@ public abstract class SqlLedgerStore : ILedgerStore
             AddParameter(command, "@at", atMs);
             await command.ExecuteNonQueryAsync(ct);
         }
+        var delta = new LedgerSumsDelta();
+        foreach (var m in reversed)
+        {
+            delta.AddMatched(campaignId, poolId, m.ProjectId, m.LocalDay.DayNumber, -m.AmountFen, -1);
+        }
+        await ApplySumsAsync(connection, tx, delta, ct);
         await tx.CommitAsync(ct);
         return reversed;
     }
 
-    public async Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateOnly fromDay, DateTimeOffset recentSince, CancellationToken ct = default)
+    public async Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateTimeOffset? recentSince, CancellationToken ct = default)
+    {
+        var snapshot = new CampaignLedgerSnapshot();
+        await using var connection = await OpenAsync(ct);
+        await ReadAsync(connection,
+            "SELECT project_id, partner_id, raised, donations FROM project_partner_sums WHERE campaign_id = @c",
+            campaignId, null, r => snapshot.ProjectRaised.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, project_id, matched, matches FROM pool_project_sums WHERE campaign_id = @c",
+            campaignId, null, r => snapshot.PoolProjectMatched.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection,
+            "SELECT pool_id, local_day, matched FROM pool_day_sums WHERE campaign_id = @c",
+            campaignId, null, r => snapshot.PoolDayMatched.Add((r.GetString(0), DateOnly.FromDayNumber(r.GetInt32(1)), r.GetInt64(2))), ct);
+        if (recentSince is { } since)
+        {
+            await ReadAsync(connection,
+                "SELECT partner_id, donor_id, accepted_at FROM donations WHERE campaign_id = @c AND accepted_at > @x ORDER BY accepted_at",
+                campaignId, since.ToUnixTimeMilliseconds(),
+                r => snapshot.RecentDonations.Add((r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))), ct);
+        }
+        await ReadAsync(connection,
+            "SELECT pool_id, donor_id FROM clawbacks WHERE campaign_id = @c",
+            campaignId, null, r => snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1))), ct);
+        return snapshot;
+    }
+
+    public async Task<CampaignLedgerSnapshot> RecomputeCampaignAsync(string campaignId, CancellationToken ct = default)
     {
         var snapshot = new CampaignLedgerSnapshot();
         await using var connection = await OpenAsync(ct);
@@ -321,19 +436,51 @@ public abstract class SqlLedgerStore : ILedgerStore
         await ReadAsync(connection,
             "SELECT pool_id, local_day, CAST(SUM(amount) AS BIGINT) FROM matches WHERE campaign_id = @c AND reversed_at IS NULL GROUP BY pool_id, local_day",
             campaignId, null, r => snapshot.PoolDayMatched.Add((r.GetString(0), DateOnly.FromDayNumber(r.GetInt32(1)), r.GetInt64(2))), ct);
-        await ReadAsync(connection,
-            "SELECT pool_id, partner_id, donor_id, local_day, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM matches WHERE campaign_id = @c AND reversed_at IS NULL AND local_day >= @x " +
-            "GROUP BY pool_id, partner_id, donor_id, local_day",
-            campaignId, fromDay.DayNumber,
-            r => snapshot.DonorDays.Add((r.GetString(0), r.GetString(1), r.GetString(2), DateOnly.FromDayNumber(r.GetInt32(3)), r.GetInt64(4), (int)r.GetInt64(5))), ct);
-        await ReadAsync(connection,
-            "SELECT partner_id, donor_id, accepted_at FROM donations WHERE campaign_id = @c AND accepted_at > @x ORDER BY accepted_at",
-            campaignId, recentSince.ToUnixTimeMilliseconds(),
-            r => snapshot.RecentDonations.Add((r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))), ct);
-        await ReadAsync(connection,
-            "SELECT pool_id, donor_id FROM clawbacks WHERE campaign_id = @c",
-            campaignId, null, r => snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1))), ct);
         return snapshot;
+    }
+
+    public async Task<IReadOnlyList<string>> CampaignIdsAsync(CancellationToken ct = default)
+    {
+        var ids = new List<string>();
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT campaign_id FROM project_partner_sums UNION SELECT campaign_id FROM pool_project_sums UNION SELECT campaign_id FROM campaign_writers ORDER BY 1";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    private const string DonorDaySql =
+        "SELECT CAST(SUM(amount) AS BIGINT), COUNT(*) FROM matches " +
+        "WHERE pool_id = @c0 AND donor_id = @c1 AND partner_id = @c2 AND local_day = @c3 AND reversed_at IS NULL";
+
+    /// <summary>One prepared probe of the (pool_id, donor_id) index per pool and donor: a new donor costs an index miss per pool.</summary>
+    public virtual async Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default)
+    {
+        var rows = new List<DonorDayRow>();
+        if (load.Donors.Count == 0 || load.PoolIds.Count == 0)
+        {
+            return rows;
+        }
+        await using var connection = await OpenAsync(ct);
+        await using var probe = PreparedRow(connection, null, DonorDaySql, [DbType.String, DbType.String, DbType.String, DbType.Int32]);
+        foreach (var donor in load.Donors)
+        {
+            foreach (var pool in load.PoolIds)
+            {
+                Bind(probe, pool, donor.DonorId, donor.PartnerId, load.Day.DayNumber);
+                await using var reader = await probe.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct) && !reader.IsDBNull(0))
+                {
+                    rows.Add(new DonorDayRow(pool, donor, reader.GetInt64(0), (int)reader.GetInt64(1)));
+                }
+            }
+        }
+        return rows;
     }
 
     private static async Task ReadAsync(DbConnection connection, string sql, string campaignId, object? extra, Action<DbDataReader> row, CancellationToken ct)

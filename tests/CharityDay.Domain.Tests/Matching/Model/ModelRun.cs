@@ -79,6 +79,13 @@ internal sealed class ModelRun
             new DonationKey(CampaignGen.Partners[op.Partner], $"don{_nextDonation}"),
             CampaignGen.Donor(op.Donor), CampaignGen.Project(op.Project), op.AmountFen, _now);
 
+        if (_book.MustLoad(facts.Donor, facts.ProjectId))
+        {
+            // What the write path does for a donor a restored book does not hold: read their day from the ledger.
+            var day = _book.LocalDay(_now);
+            _book.LoadDonor(facts.Donor, day, _model.Matches.Where(m => m.Live && m.Donor == facts.Donor && m.Day == day)
+                .GroupBy(m => m.PoolId).Select(g => (g.Key, g.Sum(m => m.AmountFen), g.Count())));
+        }
         var actual = _book.Accept(facts);
         var decisions = _model.Accept(facts);
 
@@ -191,9 +198,12 @@ internal sealed class ModelRun
         {
             book.RestorePoolDay(g.Key.PoolId, g.Key.Day, g.Sum(m => m.AmountFen));
         }
-        foreach (var g in live.GroupBy(m => (m.PoolId, m.Donor, m.Day)))
+        // As a campaign grain restores: no donor held, each loaded (today) before their donation is decided.
+        book.AllDonorsKnown = false;
+        var today = book.LocalDay(_now);
+        foreach (var g in live.Where(m => m.Day == today).GroupBy(m => m.Donor))
         {
-            book.RestoreDonorDay(g.Key.PoolId, g.Key.Donor, g.Key.Day, g.Sum(m => m.AmountFen), g.Count());
+            book.LoadDonor(g.Key, today, g.GroupBy(m => m.PoolId).Select(p => (p.Key, p.Sum(m => m.AmountFen), p.Count())));
         }
         foreach (var d in _model.Donations.Where(d => d.AcceptedAt > _now - ReferenceModel.Minute).OrderBy(d => d.AcceptedAt))
         {
@@ -224,9 +234,14 @@ internal sealed class ModelRun
         {
             var (value, limit) = sums.GetValueOrDefault(key);
             var previous = _sums.GetValueOrDefault(key).Value;
-            if (key.Donor is null || key.Day >= yesterday)
+            // A donor-day the book does not hold is loaded before it decides anything (checked in Give).
+            if ((key.Donor is null || key.Day >= yesterday) && Sums.InBook(_book, key) is { } inBook)
             {
-                Same(op, () => key.ToString(), value, Sums.InBook(_book, key));
+                Same(op, () => key.ToString(), value, inBook);
+            }
+            else if (key.Donor is null)
+            {
+                Fail($"{op}: {key}", Fen(value), "not held");
             }
             if (value < 0)
             {

@@ -42,14 +42,15 @@ internal static class Sums
         return sums;
     }
 
-    public static long InBook(MatchingBook book, SumKey key) => key.What switch
+    /// <returns>null for a donor-day the book does not hold (it loads such a donor from the ledger before deciding).</returns>
+    public static long? InBook(MatchingBook book, SumKey key) => key.What switch
     {
         Sum.Matched => book.MatchedFen(key.PoolId),
         Sum.MatchCount => book.MatchCount(key.PoolId),
         Sum.MatchedOnDay => book.MatchedOnDayFen(key.PoolId, key.Day!.Value),
         Sum.MatchedForProject => book.MatchedForProjectFen(key.PoolId, key.Project!),
-        Sum.MatchedToDonorOnDay => book.DonorDay(key.PoolId, key.Donor!.Value, key.Day!.Value).MatchedFen,
-        Sum.MatchedDonationsOfDonorOnDay => book.DonorDay(key.PoolId, key.Donor!.Value, key.Day!.Value).MatchCount,
+        Sum.MatchedToDonorOnDay => book.KnownDonorDay(key.PoolId, key.Donor!.Value, key.Day!.Value)?.MatchedFen,
+        Sum.MatchedDonationsOfDonorOnDay => book.KnownDonorDay(key.PoolId, key.Donor!.Value, key.Day!.Value)?.MatchCount,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 

@@ -6,8 +6,9 @@ namespace CharityDay.Domain.Tests.Matching.Simulation;
 /// <summary>
 /// Every sum a book keeps that can still affect a decision, named as <see cref="Sums"/> names
 /// them: each pool's matched and count, per local day, per project, and per donor for today and
-/// yesterday. Older donor-days are what <see cref="MatchingBook.Prune"/> forgets and a rebuild
-/// does not load, so no comparison may count them.
+/// yesterday. Older donor-days are what <see cref="MatchingBook.Prune"/> forgets, so no comparison
+/// may count them; a donor-day the book does not hold is read as unknown (null) and compared only
+/// where it is held.
 /// </summary>
 internal static class BookSums
 {
@@ -21,7 +22,7 @@ internal static class BookSums
     /// donor-days before yesterday will never be compared again.
     /// </summary>
     public static Dictionary<SumKey, long> Read(MatchingBook book, DateTimeOffset now) =>
-        Keys(now).ToDictionary(k => k, k => Sums.InBook(book, k));
+        Keys(now).Select(k => (Key: k, Value: Sums.InBook(book, k))).Where(x => x.Value is not null).ToDictionary(x => x.Key, x => x.Value!.Value);
 
     private static SumKey[] KeysOn(DateOnly today)
     {

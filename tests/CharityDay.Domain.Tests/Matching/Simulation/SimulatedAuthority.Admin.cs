@@ -1,4 +1,5 @@
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 
 namespace CharityDay.Domain.Tests.Matching.Simulation;
 
@@ -44,8 +45,15 @@ internal sealed partial class SimulatedAuthority
         {
             book.SetPool(pool);
         }
-        var (fromDay, recentSince) = _write.SnapshotWindow(_clock.Now);
-        var totals = _ledger.Load(fromDay, recentSince).RestoreInto(book);
+        var totals = _ledger.Load(_write.RecentSince(_clock.Now)).RestoreInto(book);
+        book.AllDonorsKnown = false;
+        // Every donor's today, as a batch would load it: what the live book holds must equal it.
+        var load = new DonorLoad(book.LocalDay(_clock.Now), [.. SimCampaign.Donors], [.. Pools.Keys]);
+        var rows = _ledger.DonorDays(load).ToLookup(r => r.Donor);
+        foreach (var donor in load.Donors)
+        {
+            book.LoadDonor(donor, load.Day, rows[donor].Select(r => (r.PoolId, r.MatchedFen, r.MatchCount)));
+        }
         return (book, totals);
     }
 
@@ -133,8 +141,7 @@ internal sealed partial class SimulatedAuthority
 
     private void RebuildFromLedger()
     {
-        var (fromDay, recentSince) = _write.SnapshotWindow(_clock.Now);
-        _write.Restore(_ledger.Load(fromDay, recentSince));
+        _write.Restore(_ledger.Load(_write.RecentSince(_clock.Now)));
         _onRebuilt(_write.Book);
     }
 }

@@ -25,6 +25,9 @@ internal sealed partial class SimulatedAuthority
 
     public const int MaxAttempts = 3;
 
+    /// <summary>Scaled down from the grain's 200,000 so that donors leave the working set and are loaded again all the time.</summary>
+    public const int DonorsKept = 4;
+
     private readonly SimulatedLedger _ledger;
     private readonly SimClock _clock;
     private readonly Action<MatchingBook> _onRebuilt;
@@ -39,7 +42,7 @@ internal sealed partial class SimulatedAuthority
         _clock = clock;
         _onRebuilt = onRebuilt;
         _write = new CampaignWritePath<DonationRequest, LedgerRow>(new SimRows(),
-            new WritePathLimits(MaxPending, maxBatch, MaxAttempts, RecentRowsCached, PruneAfterAccepted), Scenario.Shanghai, () => clock.Now);
+            new WritePathLimits(MaxPending, maxBatch, MaxAttempts, RecentRowsCached, PruneAfterAccepted, DonorsKept), Scenario.Shanghai, () => clock.Now);
     }
 
     /// <summary>
@@ -120,7 +123,7 @@ internal sealed partial class SimulatedAuthority
     /// the ids up in the ledger. The grain awaits that lookup off its turn: the commit in flight may
     /// end meanwhile, which the driver plays between this and <see cref="MatchBatch"/>.
     /// </summary>
-    public (WriteBatch<DonationRequest, LedgerRow> Batch, Dictionary<DonationKey, LedgerRow> Stored) CutAndLookUp()
+    public (WriteBatch<DonationRequest, LedgerRow> Batch, Lookup Stored) CutAndLookUp()
     {
         Alive();
         if (!CanCut)
@@ -130,18 +133,29 @@ internal sealed partial class SimulatedAuthority
         var batch = _write.Cut() ?? throw new InvalidOperationException("nothing queued");
         EnsureBookFresh();
         var stored = _write.KeysToLookUp(batch).Select(_ledger.Find).OfType<LedgerRow>().ToDictionary(r => r.Key);
-        return (batch, stored);
+        var donorLoad = _write.DonorsToLoad(batch);
+        return (batch, new Lookup(stored, donorLoad, donorLoad is null ? [] : _ledger.DonorDays(donorLoad)));
+    }
+
+    /// <summary>What the ledger answered for a batch: its stored ids, and the days of the donors the book did not hold.</summary>
+    public sealed record Lookup(Dictionary<DonationKey, LedgerRow> Rows, DonorLoad? DonorLoad, List<DonorDayRow> DonorDays)
+    {
+        public int DonorsLoaded => DonorLoad?.Donors.Count ?? 0;
     }
 
     /// <summary>
     /// The second half: rebuild if the commit in flight failed during the lookup, classify and
     /// match; then start the batch's commit if none is in flight, else leave it matched behind.
     /// </summary>
-    public void MatchBatch(WriteBatch<DonationRequest, LedgerRow> batch, Dictionary<DonationKey, LedgerRow> stored)
+    public void MatchBatch(WriteBatch<DonationRequest, LedgerRow> batch, Lookup stored)
     {
         Alive();
         EnsureBookFresh();
-        _write.Match(batch, stored);
+        if (stored.DonorLoad is { } load)
+        {
+            _write.LoadDonors(load, stored.DonorDays);
+        }
+        _write.Match(batch, stored.Rows);
         if (_write.Committing is null)
         {
             _write.StartCommit(batch);
@@ -229,6 +243,8 @@ internal sealed partial class SimulatedAuthority
 internal sealed class SimRows : IDonationRows<DonationRequest, LedgerRow>
 {
     public DonationKey KeyOf(DonationRequest request) => request.Key;
+
+    public DonorKey DonorOf(DonationRequest request) => new(request.Key.PartnerId, request.DonorId);
 
     public string ProjectOf(DonationRequest request) => request.ProjectId;
 

@@ -1,17 +1,23 @@
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Writing;
 
 namespace CharityDay.Domain.Tests.Matching.Simulation;
 
 /// <summary>
 /// The durable part of the simulation: what survives a silo death. Each write is one
-/// transaction, all or nothing, like <c>SqlLedgerStore</c>'s batch append, refund and clawback;
-/// <see cref="Load"/> answers the rebuild's GROUP BY queries.
+/// transaction, all or nothing, like <c>SqlLedgerStore</c>'s batch append, refund and clawback —
+/// each of which updates the durable sums in the same transaction, as the SQL does. <see cref="Load"/>
+/// answers the restore's queries of those sums, <see cref="Recompute"/> the verification's GROUP BY
+/// queries of the rows, <see cref="DonorDays"/> a batch's donor lookup.
 /// </summary>
 internal sealed class SimulatedLedger(int seed)
 {
     private readonly List<DonationKey> _commitOrder = [];
     private readonly Dictionary<DonationKey, LedgerRow> _rows = [];
     private readonly HashSet<(string PoolId, string DonorId)> _clawbacks = [];
+    private readonly Dictionary<(string ProjectId, string PartnerId), (long Fen, long Count)> _raisedSums = [];
+    private readonly Dictionary<(string PoolId, string ProjectId), (long Fen, long Count)> _poolProjectSums = [];
+    private readonly Dictionary<(string PoolId, DateOnly Day), long> _poolDaySums = [];
 
     // SQL promises no order for GROUP BY rows, so the rebuild gets them shuffled: a restore that
     // only worked in one order would fail here.
@@ -41,6 +47,11 @@ internal sealed class SimulatedLedger(int seed)
         {
             _commitOrder.Add(row.Key);
             _rows[row.Key] = row;
+            AddRaised(row, +1);
+            foreach (var match in row.Matches)
+            {
+                AddMatched(row, match, +1);
+            }
         }
         Version++;
     }
@@ -51,6 +62,11 @@ internal sealed class SimulatedLedger(int seed)
         if (!_rows.TryGetValue(key, out var row) || row.Refunded)
         {
             return false;
+        }
+        AddRaised(row, -1);
+        foreach (var match in row.Matches.Where(m => m.IsLive))
+        {
+            AddMatched(row, match, -1);
         }
         _rows[key] = row with
         {
@@ -76,6 +92,10 @@ internal sealed class SimulatedLedger(int seed)
                 continue;
             }
             reversed.AddRange(row.Matches.Where(m => m.IsLive && m.PoolId == poolId).Select(m => (row, m)));
+            foreach (var match in row.Matches.Where(m => m.IsLive && m.PoolId == poolId))
+            {
+                AddMatched(row, match, -1);
+            }
             _rows[key] = row with { Matches = [.. row.Matches.Select(m => m.IsLive && m.PoolId == poolId ? m with { Reversal = "clawback" } : m)] };
         }
         _clawbacks.Add((poolId, donorId));
@@ -83,34 +103,70 @@ internal sealed class SimulatedLedger(int seed)
         return reversed;
     }
 
-    /// <summary>The six queries of <c>LoadCampaignAsync</c>, row for row.</summary>
-    public CampaignLedgerSnapshot Load(DateOnly fromDay, DateTimeOffset recentSince)
+    /// <summary>The queries of <c>LoadCampaignAsync</c>: the durable sums, the last minute's donations when asked, the flags.</summary>
+    public CampaignLedgerSnapshot Load(DateTimeOffset? recentSince)
+    {
+        var snapshot = new CampaignLedgerSnapshot();
+        snapshot.ProjectRaised.AddRange(Shuffled(_raisedSums.Select(e => (e.Key.ProjectId, e.Key.PartnerId, e.Value.Fen, e.Value.Count))));
+        snapshot.PoolProjectMatched.AddRange(Shuffled(_poolProjectSums.Select(e => (e.Key.PoolId, e.Key.ProjectId, e.Value.Fen, e.Value.Count))));
+        snapshot.PoolDayMatched.AddRange(Shuffled(_poolDaySums.Select(e => (e.Key.PoolId, e.Key.Day, e.Value))));
+        if (recentSince is { } since)
+        {
+            // accepted_at is stored in milliseconds and compared there; any status counts, as in the SQL.
+            var sinceMs = since.ToUnixTimeMilliseconds();
+            snapshot.RecentDonations.AddRange(Rows
+                .Where(r => r.AcceptedAt.ToUnixTimeMilliseconds() > sinceMs)
+                .OrderBy(r => r.AcceptedAt)
+                .Select(r => (r.Key.PartnerId, r.DonorId, r.AcceptedAt)));
+        }
+        // Sorted first: a set of strings iterates in an order that changes from process to process.
+        snapshot.Clawbacks.AddRange(Shuffled(_clawbacks.OrderBy(c => c.PoolId, StringComparer.Ordinal).ThenBy(c => c.DonorId, StringComparer.Ordinal)));
+        return snapshot;
+    }
+
+    /// <summary>The queries of <c>RecomputeCampaignAsync</c>: the same sums grouped from the rows.</summary>
+    public CampaignLedgerSnapshot Recompute()
     {
         var snapshot = new CampaignLedgerSnapshot();
         var rows = Rows.ToList();
         var live = rows.SelectMany(r => r.Matches.Where(m => m.IsLive).Select(m => (Row: r, Match: m))).ToList();
-
-        snapshot.ProjectRaised.AddRange(Shuffled(rows.Where(r => !r.Refunded)
+        snapshot.ProjectRaised.AddRange(rows.Where(r => !r.Refunded)
             .GroupBy(r => (r.ProjectId, r.Key.PartnerId))
-            .Select(g => (g.Key.ProjectId, g.Key.PartnerId, g.Sum(r => r.AmountFen), (long)g.Count()))));
-        snapshot.PoolProjectMatched.AddRange(Shuffled(live
+            .Select(g => (g.Key.ProjectId, g.Key.PartnerId, g.Sum(r => r.AmountFen), (long)g.Count())));
+        snapshot.PoolProjectMatched.AddRange(live
             .GroupBy(x => (x.Match.PoolId, x.Row.ProjectId))
-            .Select(g => (g.Key.PoolId, g.Key.ProjectId, g.Sum(x => x.Match.AmountFen), (long)g.Count()))));
-        snapshot.PoolDayMatched.AddRange(Shuffled(live
+            .Select(g => (g.Key.PoolId, g.Key.ProjectId, g.Sum(x => x.Match.AmountFen), (long)g.Count())));
+        snapshot.PoolDayMatched.AddRange(live
             .GroupBy(x => (x.Match.PoolId, x.Row.LocalDay))
-            .Select(g => (g.Key.PoolId, g.Key.LocalDay, g.Sum(x => x.Match.AmountFen)))));
-        snapshot.DonorDays.AddRange(Shuffled(live.Where(x => x.Row.LocalDay >= fromDay)
-            .GroupBy(x => (x.Match.PoolId, x.Row.Key.PartnerId, x.Row.DonorId, x.Row.LocalDay))
-            .Select(g => (g.Key.PoolId, g.Key.PartnerId, g.Key.DonorId, g.Key.LocalDay, g.Sum(x => x.Match.AmountFen), g.Count()))));
-        // accepted_at is stored in milliseconds and compared there; any status counts, as in the SQL.
-        var sinceMs = recentSince.ToUnixTimeMilliseconds();
-        snapshot.RecentDonations.AddRange(rows
-            .Where(r => r.AcceptedAt.ToUnixTimeMilliseconds() > sinceMs)
-            .OrderBy(r => r.AcceptedAt)
-            .Select(r => (r.Key.PartnerId, r.DonorId, r.AcceptedAt)));
-        // Sorted first: a set of strings iterates in an order that changes from process to process.
-        snapshot.Clawbacks.AddRange(Shuffled(_clawbacks.OrderBy(c => c.PoolId, StringComparer.Ordinal).ThenBy(c => c.DonorId, StringComparer.Ordinal)));
+            .Select(g => (g.Key.PoolId, g.Key.LocalDay, g.Sum(x => x.Match.AmountFen))));
         return snapshot;
+    }
+
+    /// <summary>The query of <c>LoadDonorDaysAsync</c>: each asked donor's live matches on the day, per pool.</summary>
+    public List<DonorDayRow> DonorDays(DonorLoad load)
+    {
+        var donors = load.Donors.ToHashSet();
+        var pools = load.PoolIds.ToHashSet(StringComparer.Ordinal);
+        return Shuffled(Rows
+            .Where(r => r.LocalDay == load.Day && donors.Contains(new DonorKey(r.Key.PartnerId, r.DonorId)))
+            .SelectMany(r => r.Matches.Where(m => m.IsLive && pools.Contains(m.PoolId)).Select(m => (Donor: new DonorKey(r.Key.PartnerId, r.DonorId), Match: m)))
+            .GroupBy(x => (x.Match.PoolId, x.Donor))
+            .Select(g => new DonorDayRow(g.Key.PoolId, g.Key.Donor, g.Sum(x => x.Match.AmountFen), g.Count())));
+    }
+
+    private void AddRaised(LedgerRow row, int sign)
+    {
+        var key = (row.ProjectId, row.Key.PartnerId);
+        var sum = _raisedSums.GetValueOrDefault(key);
+        _raisedSums[key] = (sum.Fen + (sign * row.AmountFen), sum.Count + sign);
+    }
+
+    private void AddMatched(LedgerRow row, LedgerMatchRow match, int sign)
+    {
+        var key = (match.PoolId, row.ProjectId);
+        var sum = _poolProjectSums.GetValueOrDefault(key);
+        _poolProjectSums[key] = (sum.Fen + (sign * match.AmountFen), sum.Count + sign);
+        _poolDaySums[(match.PoolId, row.LocalDay)] = _poolDaySums.GetValueOrDefault((match.PoolId, row.LocalDay)) + (sign * match.AmountFen);
     }
 
     private List<T> Shuffled<T>(IEnumerable<T> items)
