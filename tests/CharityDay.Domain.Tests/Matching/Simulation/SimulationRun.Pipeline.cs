@@ -39,6 +39,7 @@ internal sealed partial class SimulationRun
         Authority.MatchBatch(batch, stored);
         Coverage.MatchedBehind += bookBefore is null ? 0 : 1;
         Coverage.Deferred += batch.DeferredRequests.Count();
+        Coverage.DonorsLoaded += stored.DonorsLoaded;
         if (batch.Accepted.Count > 0)
         {
             _uncommitted.Add(new Uncommitted(batch, donations, matches, bookBefore));
@@ -112,6 +113,9 @@ internal sealed class PipelineCoverage
     /// <summary>Posts of an id whose first post was committing, held back to a later batch.</summary>
     public int Deferred { get; set; }
 
+    /// <summary>Donors a capped pool needed whose day the book did not hold: read from the ledger.</summary>
+    public int DonorsLoaded { get; set; }
+
     /// <summary>Silo deaths with a batch matched behind the commit in flight: [0] that commit lost, [1] landed.</summary>
     public int[] DeathsWithBatchBehind { get; } = new int[2];
 
@@ -122,11 +126,12 @@ internal sealed class PipelineCoverage
         DuplicateKeyRefusals += other.DuplicateKeyRefusals;
         FailedDuringLookup += other.FailedDuringLookup;
         Deferred += other.Deferred;
+        DonorsLoaded += other.DonorsLoaded;
         DeathsWithBatchBehind[0] += other.DeathsWithBatchBehind[0];
         DeathsWithBatchBehind[1] += other.DeathsWithBatchBehind[1];
     }
 
     public override string ToString() =>
-        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, failed during a lookup {FailedDuringLookup}, deferred {Deferred}, " +
+        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, failed during a lookup {FailedDuringLookup}, deferred {Deferred}, donors loaded {DonorsLoaded}, " +
         $"deaths with a batch behind {DeathsWithBatchBehind[0]} (commit lost) / {DeathsWithBatchBehind[1]} (landed)";
 }
