@@ -4,10 +4,17 @@ using CharityDay.Grains.Telemetry;
 using CharityDay.Host;
 using CharityDay.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
+string[] verbs = ["migrate", "verify-sums"];
+var verb = verbs.Contains(args.FirstOrDefault()) ? args[0] : null;
+var builder = WebApplication.CreateBuilder(verb is null ? args : args.Skip(1).Where(a => a.StartsWith('-')).ToArray());
 var options = builder.Configuration.GetSection(CharityDayOptions.Section).Get<CharityDayOptions>() ?? new CharityDayOptions();
 
-if (args.FirstOrDefault() == "migrate")
+if (verb == "verify-sums")
+{
+    return await VerifySums.RunAsync(options, builder.Configuration, [.. args.Skip(1).Where(a => !a.StartsWith('-'))]);
+}
+
+if (verb == "migrate")
 {
     var applied = await StorageProfile.MigrateAsync(options, builder.Configuration);
     Console.WriteLine($"CharityDay: {applied} migration(s) applied ({(options.IsProduction ? "PostgreSQL" : "SQLite")}); the schema is up to date.");

@@ -133,6 +133,12 @@ public static class StorageProfile
         services.AddSingleton<ClusterRateWindow>();
     }
 
+    /// <summary>The ledger alone, outside the host (the maintenance verbs).</summary>
+    public static ILedgerStore OpenLedger(CharityDayOptions options, IConfiguration configuration) =>
+        options.IsProduction
+            ? new PostgresLedgerStore(new NpgsqlDataSourceBuilder(PostgresConnectionString(configuration)).Build())
+            : new SqliteLedgerStore(SqliteLedgerStore.ConnectionStringFor(SqlitePath(options)));
+
     public static void AddLedger(IServiceCollection services, CharityDayOptions options, IConfiguration configuration)
     {
         if (options.IsProduction)
