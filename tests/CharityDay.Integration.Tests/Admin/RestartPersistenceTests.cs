@@ -130,45 +130,4 @@ public sealed class RestartPersistenceTests : IAsyncLifetime
         lines.Add($"revoked key: {(await api.SendAsync(HttpMethod.Get, "/v1/admin/audit", key: revokedKey)).Code}");
         return string.Join('\n', lines);
     }
-
-    /// <summary>The embedded deployment, restartable on its own data directory and ports.</summary>
-    private sealed class RestartableEmbedded : Deployment
-    {
-        private readonly string _dataDir = Directory.CreateTempSubdirectory("charityday-restart-").FullName;
-
-        public override string Profile => "Embedded";
-
-        public HostProcess Host => Hosts[^1];
-
-        public string DataDir => _dataDir;
-
-        public override Task InitializeAsync() => StartAsync();
-
-        public async Task StartAsync()
-        {
-            var host = new HostProcess("embedded-restart", new Dictionary<string, string>
-            {
-                ["CharityDay__DataDir"] = _dataDir,
-                ["CharityDay__BootstrapManagerKey"] = ManagerKey,
-                // Fresh ports each time: a killed process's sockets may linger.
-                ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-            Hosts.Add(host);
-            await host.StartAsync();
-        }
-
-        /// <summary>A new process on the same data directory; the old one must have exited.</summary>
-        public Task RestartAsync()
-        {
-            Assert.False(Host.IsRunning, "the old process still runs");
-            return StartAsync();
-        }
-
-        protected override Task CleanUpAsync()
-        {
-            Directory.Delete(_dataDir, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
 }
