@@ -77,7 +77,10 @@ public sealed partial class CampaignGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        PublishDonorsHeld(0);
+        if (_donorsHeldPublished > 0)
+        {
+            PublishDonorsHeld(0);
+        }
         return Task.CompletedTask;
     }
 
@@ -312,11 +315,19 @@ public sealed partial class CampaignGrain(
         PublishDonorsHeld(Write.Book.Donors.Count);
     }
 
-    private long _donorsHeldPublished;
+    private long _donorsHeldPublished = -1;
 
     /// <summary>Moves the working-set gauge (an up-down counter summed over campaigns) to this campaign's current size.</summary>
     private void PublishDonorsHeld(long held)
     {
+        if (_donorsHeldPublished < 0)
+        {
+            // The first time, even at 0: the series exists from the campaign's first restore on.
+            _donorsHeldPublished = 0;
+            CharityDayTelemetry.DonorsHeld.Add(held, new KeyValuePair<string, object?>("campaign", CampaignId));
+            _donorsHeldPublished = held;
+            return;
+        }
         var delta = held - _donorsHeldPublished;
         if (delta != 0)
         {

@@ -57,6 +57,14 @@ public sealed class DayScaleTests : IAsyncLifetime
         var newcomer = await api.DonateAsync(partnerKey, "n-1", project, "newcomer", 700);
         Assert.Equal(700, newcomer.Long("matchedTotal"));
 
+        // What an SRE sees of it: the activation and its restore, the donor working set and its misses.
+        var scrape = await Telemetry.PrometheusScrape.FromAsync(_deployment.Client());
+        var tag = ("campaign", campaign);
+        Assert.Equal(1, scrape.Single("charityday_campaign_activation_duration_milliseconds_count", tag));
+        Assert.Equal(1, scrape.Single("charityday_campaign_rebuild_duration_milliseconds_count", tag, ("reason", "activation")));
+        Assert.Equal(2, scrape.Single("charityday_campaign_donors_loaded_total", tag));
+        Assert.Equal(2, scrape.Single("charityday_campaign_donors_held", tag));
+
         var totals = await api.GetCampaignAsync(campaign);
         Assert.Equal((1_500L + 800 + 500 + 700 + (3 * DonorsKept * 100), 1_000L + 700 + (3 * DonorsKept * 100), 4L + (3 * DonorsKept)),
             (totals.Long("raised"), totals.Long("matched"), totals.Long("donationCount")));

@@ -51,6 +51,10 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         Assert.True(scrape.Single("charityday_read_snapshot_age_milliseconds_count") >= 1);
         Assert.True(scrape.Single("charityday_read_directory_fetches_total", ("directory", "catalog")) >= 1);
         Assert.True(scrape.Single("charityday_read_directory_fetches_total", ("directory", "keys")) >= 1);
+        // Issue 18: the donor working set's size (its restore and misses: DayScaleTests, which restarts the host).
+        // No pool caps donors here: none needs to be held. Creating the campaign restored its (empty) sums once.
+        Assert.Equal(0, scrape.Single("charityday_campaign_donors_held", Campaign));
+        Assert.Equal(1, scrape.Single("charityday_campaign_rebuild_duration_milliseconds_count", Campaign, ("reason", "stale")));
 
         // Pool gauges: what the admin API reports, from the silo that hosts the campaign.
         var pool = await _api.GetPoolAsync(s.PoolId);
@@ -86,6 +90,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_read_snapshot_fetches_total"] = "counter",
             ["charityday_read_snapshot_age_milliseconds"] = "histogram",
             ["charityday_read_directory_fetches_total"] = "counter",
+            ["charityday_campaign_rebuild_duration_milliseconds"] = "histogram",
+            ["charityday_campaign_donors_held"] = "gauge",
         };
         foreach (var (family, type) in expectedTypes)
         {
