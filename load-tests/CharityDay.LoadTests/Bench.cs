@@ -12,7 +12,7 @@ internal static class Bench
         using var http = new HttpClients(options);
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
-            $"CharityDay bench {runId}: {string.Join(',', options.Urls)} scenario={options.Scenario ?? "-"} mode={options.Mode.ToString().ToLowerInvariant()}{(options.Mode == BenchMode.Batch ? $" batch-size={options.BatchSize}" : "")} connections={options.Connections} workers={options.Workers} duration={DurationText.Format(options.Duration)} projects={options.Projects} pool={(options.CampaignPool ? $"campaign budget={options.PoolBudget}" : "none")} hot-share={options.HotShare} patch-every={(options.PatchEvery is { } pe ? DurationText.Format(pe) : "-")} seed={options.Seed}"));
+            $"CharityDay bench {runId}: {string.Join(',', options.Urls)} scenario={options.Scenario ?? "-"} mode={options.Mode.ToString().ToLowerInvariant()}{(options.Mode == BenchMode.Batch ? $" batch-size={options.BatchSize}" : "")} connections={options.Connections} workers={options.Workers} duration={DurationText.Format(options.Duration)}{(options.Count is { } n ? $" count={n}" : "")}{(options.UniqueDonors ? " unique-donors" : "")} projects={options.Projects} pool={(options.CampaignPool ? $"campaign budget={options.PoolBudget}" : "none")} hot-share={options.HotShare} patch-every={(options.PatchEvery is { } pe ? DurationText.Format(pe) : "-")} seed={options.Seed}"));
 
         BenchTarget target;
         try
@@ -48,7 +48,8 @@ internal static class Bench
         try
         {
             var before = options.ScrapeMetrics ? await Metrics.ScrapeAsync(silos, target.CampaignId, target.PoolId) : null;
-            var sampler = new ProcSampler(options.HostPids, options.CpuPids);
+            var workload = new Workload(options, target, runId, partners, http.Public);
+            var sampler = new ProcSampler(options.HostPids, options.CpuPids, () => workload.Live.Accepted, options.RssEvery);
             using var sideStop = new CancellationTokenSource();
             var patcher = options.PatchEvery is not null && target.PoolId is { } patchedPool ? new PoolPatcher(http.Manager, patchedPool, options) : null;
             var watcher = options.ExpectExhaustion && target.PoolId is { } watchedPool ? new PoolWatcher(http.Manager, watchedPool) : null;
@@ -60,7 +61,7 @@ internal static class Bench
                 patcher?.RunAsync(options.Duration, sideStop.Token) ?? Task.CompletedTask,
                 watcher?.RunAsync(loadStarted, sideStop.Token) ?? Task.CompletedTask);
 
-            var run = await new Workload(options, target, runId, partners, http.Public).RunAsync(stop);
+            var run = await workload.RunAsync(stop);
             var machine = await sampler.StopAsync();
             await sideStop.CancelAsync();
             await side;
@@ -106,7 +107,7 @@ internal static class Bench
     /// </summary>
     private static async Task<bool> WarmUpAsync(BenchOptions options, HttpClients http, CancellationToken stop)
     {
-        var warmOptions = options with { Duration = options.Warmup, PatchEvery = null, ExpectExhaustion = false, HubChildren = 0 };
+        var warmOptions = options with { Duration = options.Warmup, Count = null, PatchEvery = null, ExpectExhaustion = false, HubChildren = 0 };
         var runId = Setup.NewRunId();
         try
         {

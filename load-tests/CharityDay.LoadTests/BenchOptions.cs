@@ -34,7 +34,19 @@ internal sealed record BenchOptions
     public bool CampaignPool { get; init; }
     public long PoolBudget { get; init; } = 100_000_000_000;
     public long PoolDonorDailyCap { get; init; } = 2_000;
+
+    /// <summary>Pool <c>perDonationCap</c> in fen (0 = none).</summary>
+    public long PoolDonationCap { get; init; }
     public int Donors { get; init; } = 100_000;
+
+    /// <summary>Every donation from a donor never seen before (the day scenario) instead of a draw from <see cref="Donors"/>.</summary>
+    public bool UniqueDonors { get; init; }
+
+    /// <summary>When set, the load stops once this many donations were posted (<see cref="Duration"/> is then the longest it may take).</summary>
+    public long? Count { get; init; }
+
+    /// <summary>How often the host's resident memory goes into the report's timeline (with the donations acknowledged so far).</summary>
+    public TimeSpan RssEvery { get; init; } = TimeSpan.FromSeconds(5);
     public long MinAmount { get; init; } = 100;
     public long MaxAmount { get; init; } = 1_000;
     public int Seed { get; init; }
@@ -67,6 +79,14 @@ internal sealed record BenchOptions
 
     /// <summary>Scenario f: the setup also creates a hub project with this many sub-projects (readers read it; donations go to the other projects).</summary>
     public int HubChildren { get; init; }
+
+    /// <summary>
+    /// The match every donation must get when each donor gives once and the budget lasts (1:1 pool):
+    /// min(amount, perDonationCap, perDonorDailyCap). Null when that does not hold (no pool, or donors repeat).
+    /// </summary>
+    public long? UniqueDonorMatchCap => UniqueDonors && CampaignPool
+        ? Math.Min(PoolDonationCap > 0 ? PoolDonationCap : long.MaxValue, PoolDonorDailyCap > 0 ? PoolDonorDailyCap : long.MaxValue)
+        : null;
 
     /// <summary>A target written by the <c>setup</c> command: bench posts to it instead of setting up a campaign of its own.</summary>
     public string? TargetPath { get; init; }

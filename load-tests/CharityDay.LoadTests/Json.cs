@@ -52,7 +52,8 @@ internal sealed record PoolPut(
     int RatioBps,
     long? PerDonorDailyCap,
     int Priority,
-    bool Paused);
+    bool Paused,
+    long? PerDonationCap = null);
 
 internal sealed record PartnerPut(string Name);
 

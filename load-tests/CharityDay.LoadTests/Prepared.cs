@@ -27,12 +27,14 @@ internal sealed record TargetFile(
     string PartnerKey,
     int Donors,
     long MinAmount,
-    long MaxAmount)
+    long MaxAmount,
+    long PoolDonationCap = 0)
 {
     public static TargetFile From(BenchOptions o, BenchTarget t) => new(
         o.Url.ToString(), t.CampaignId, Setup.ProjectPrefix(t.CampaignId), t.ProjectIds.Count,
         o.HubChildren > 0 ? Setup.HubId(t.CampaignId) : null, o.HubChildren > 0 ? Setup.HubChildPrefix(t.CampaignId) : null, o.HubChildren,
-        t.PoolId, t.PoolBudget, o.PoolDonorDailyCap, t.PartnerId, t.PartnerKeyId, t.PartnerSecret, o.Donors, o.MinAmount, o.MaxAmount);
+        t.PoolId, t.PoolBudget, o.PoolDonorDailyCap, t.PartnerId, t.PartnerKeyId, t.PartnerSecret, o.Donors, o.MinAmount, o.MaxAmount,
+        o.PoolDonationCap);
 
     public static async Task<TargetFile> LoadAsync(string path)
     {
@@ -53,6 +55,7 @@ internal sealed record TargetFile(
         CampaignPool = PoolId is not null,
         PoolBudget = PoolBudget,
         PoolDonorDailyCap = PoolDonorDailyCap,
+        PoolDonationCap = PoolDonationCap,
         Donors = Donors,
         MinAmount = MinAmount,
         MaxAmount = MaxAmount,

@@ -5,6 +5,9 @@ namespace CharityDay.LoadTests;
 
 internal sealed record HostMemory(int Pid, double PeakRssMb, double VmHwmMb);
 
+/// <summary>One point of the memory timeline: seconds into the load, VmRSS of the hosts (sum), donations acknowledged by then.</summary>
+internal sealed record RssSample(double Seconds, double RssMb, long Donations);
+
 /// <summary>
 /// Where the machine's CPU went during the load phase, in CPU-seconds (2 cores = 2 CPU-s per second), and the
 /// host processes' memory. <c>OtherCpuSeconds</c> is everything else on the machine: other engineers' builds
@@ -21,19 +24,27 @@ internal sealed record ProcReport(
     double VmHwmMb,
     IReadOnlyList<HostMemory> Hosts,
     string LoadAverageStart,
-    string LoadAverageEnd);
+    string LoadAverageEnd,
+    double StartRssMb,
+    double EndRssMb,
+    IReadOnlyList<RssSample> Timeline);
 
 /// <summary>
 /// Samples /proc while the load runs: VmRSS of the host pids every 250 ms (peak of their sum), their VmHWM at
 /// the end (the kernel's own peak, since the process started), and CPU time of the hosts, of other process
 /// trees (e.g. PostgreSQL: the postmaster and its backends), of this generator and of the whole machine.
-/// Linux only; elsewhere the report stays empty.
+/// Every <paramref name="timelineEvery"/> the hosts' VmRSS also goes into a timeline, with <paramref name="progress"/>
+/// (donations acknowledged so far). Linux only; elsewhere the report stays empty.
 /// </summary>
-internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int> treePids)
+internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int> treePids, Func<long>? progress = null, TimeSpan? timelineEvery = null)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly Dictionary<int, double> _peakRss = [];
+    private readonly List<RssSample> _timeline = [];
+    private long _nextTimeline;
     private double _peakSum;
+    private double _startSum;
+    private double _lastSum;
     private CancellationTokenSource? _stop;
     private Task? _loop;
     private long _t0;
@@ -55,6 +66,9 @@ internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int
         _trees0 = TreeSeconds(treePids);
         _self0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         _load0 = LoadAverage();
+        _nextTimeline = _t0;
+        Sample();
+        _startSum = _lastSum;
         _stop = new CancellationTokenSource();
         _loop = Task.Run(() => LoopAsync(_stop.Token));
     }
@@ -68,6 +82,7 @@ internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int
 
         await _stop.CancelAsync();
         await _loop;
+        _nextTimeline = Stopwatch.GetTimestamp(); // the end of the load is always a point of the timeline
         Sample();
         var elapsed = Stopwatch.GetElapsedTime(_t0).TotalSeconds;
         var machine = MachineBusySeconds() - _machine0;
@@ -77,7 +92,7 @@ internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int
         var memory = hostPids.Select(p => new HostMemory(p, Round(_peakRss.GetValueOrDefault(p)), Round(StatusKb(p, "VmHWM:") / 1024.0))).ToList();
         return new ProcReport(
             Round(elapsed), Round(machine), Round(hosts), Round(trees), Round(self), Round(Math.Max(0, machine - hosts - trees - self)),
-            Round(_peakSum), Round(memory.Sum(m => m.VmHwmMb)), memory, _load0, LoadAverage());
+            Round(_peakSum), Round(memory.Sum(m => m.VmHwmMb)), memory, _load0, LoadAverage(), Round(_startSum), Round(_lastSum), _timeline.ToList());
     }
 
     private async Task LoopAsync(CancellationToken stop)
@@ -110,6 +125,14 @@ internal sealed class ProcSampler(IReadOnlyList<int> hostPids, IReadOnlyList<int
         }
 
         _peakSum = Math.Max(_peakSum, sum);
+        _lastSum = sum;
+        var now = Stopwatch.GetTimestamp();
+        if (hostPids.Count > 0 && now >= _nextTimeline)
+        {
+            _timeline.Add(new RssSample(Round(Stopwatch.GetElapsedTime(_t0, now).TotalSeconds), Round(sum), progress?.Invoke() ?? 0));
+            var every = timelineEvery is { } e && e > TimeSpan.Zero ? e : TimeSpan.FromSeconds(5);
+            _nextTimeline = now + (long)(every.TotalSeconds * Stopwatch.Frequency);
+        }
     }
 
     private static double Round(double v) => Math.Round(v, 2);

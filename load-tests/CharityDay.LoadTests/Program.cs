@@ -97,12 +97,30 @@ var cpuPids = new Option<IReadOnlyList<int>>("--cpu-pids")
 };
 var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not scrape /metrics (baselines have none)" };
 var target = new Option<string?>("--target") { Description = "Post to a campaign made by the setup command (its JSON file) instead of setting one up" };
+var poolDonationCap = new Option<long>("--pool-donation-cap") { Description = "Pool perDonationCap in fen (0 = none)", DefaultValueFactory = _ => 0 };
+var minAmount = Positive(new Option<long>("--min-amount") { Description = "Smallest donation amount in fen", DefaultValueFactory = _ => 100 });
+var maxAmount = Positive(new Option<long>("--max-amount") { Description = "Largest donation amount in fen", DefaultValueFactory = _ => 1_000 });
+var uniqueDonors = new Option<bool>("--unique-donors") { Description = "Every donation from a new donor (donor-w<worker>-<n>) instead of a draw from --donors; each match is then checked to be min(amount, caps)" };
+var count = new Option<long?>("--count") { Description = "Stop after this many donations (--duration is then the longest the load may take)" };
+count.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<long?>() is <= 0)
+    {
+        r.AddError("--count must be positive");
+    }
+});
+var rssEvery = new Option<TimeSpan>("--rss-every")
+{
+    Description = "With --host-pids: how often the hosts' resident memory goes into the report's timeline",
+    DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+    CustomParser = CommandLine.ParseDuration,
+};
 
 var bench = new Command("bench", "Set up a fresh campaign, post donations for a fixed duration, report throughput and latency, verify totals")
 {
     url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, warmup, projects, pool, poolBudget, poolDonorCap,
     donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify, hotShare, patchEvery, topUp, expectedRate,
-    hostPids, cpuPids, noMetrics, target,
+    hostPids, cpuPids, noMetrics, target, poolDonationCap, minAmount, maxAmount, uniqueDonors, count, rssEvery,
 };
 bench.SetAction(async (parse, ct) =>
 {
@@ -143,7 +161,19 @@ bench.SetAction(async (parse, ct) =>
         CpuPids = parse.GetValue(cpuPids) ?? [],
         ScrapeMetrics = !parse.GetValue(noMetrics),
         TargetPath = parse.GetValue(target),
+        PoolDonationCap = Math.Max(0, parse.GetValue(poolDonationCap)),
+        MinAmount = parse.GetValue(minAmount),
+        MaxAmount = parse.GetValue(maxAmount),
+        UniqueDonors = parse.GetValue(uniqueDonors),
+        Count = parse.GetValue(count),
+        RssEvery = parse.GetValue(rssEvery),
     };
+    if (options.MaxAmount < options.MinAmount)
+    {
+        await Console.Error.WriteLineAsync("--max-amount must be at least --min-amount");
+        return 2;
+    }
+
     if (parse.GetValue(scenario) is { } name)
     {
         options = Scenarios.Apply(name, options, new ScenarioOverrides(
@@ -170,9 +200,12 @@ var setupBudget = Positive(new Option<long>("--pool-budget") { Description = "Po
 var setupCap = new Option<long>("--pool-donor-cap") { Description = "Pool perDonorDailyCap in fen (0 = none)", DefaultValueFactory = _ => 2_000 };
 var setupHub = new Option<int>("--hub-children") { Description = "Also create a hub project with this many sub-projects (scenario f's readers)", DefaultValueFactory = _ => 0 };
 var setupJson = new Option<string?>("--json") { Description = "Also write the target JSON to this file" };
+var setupDonationCap = new Option<long>("--pool-donation-cap") { Description = "Pool perDonationCap in fen (0 = none)", DefaultValueFactory = _ => 0 };
+var setupMinAmount = Positive(new Option<long>("--min-amount") { Description = "Smallest donation amount in fen (written to the target for its clients)", DefaultValueFactory = _ => 100 });
+var setupMaxAmount = Positive(new Option<long>("--max-amount") { Description = "Largest donation amount in fen (written to the target for its clients)", DefaultValueFactory = _ => 1_000 });
 var setup = new Command("setup", "Create a scenario's campaign, projects, pool, partner and key; print them (and the partner key) as JSON")
 {
-    setupUrl, setupKey, setupScenario, setupProjects, setupBudget, setupCap, setupHub, setupJson,
+    setupUrl, setupKey, setupScenario, setupProjects, setupBudget, setupCap, setupHub, setupJson, setupDonationCap, setupMinAmount, setupMaxAmount,
 };
 setup.SetAction(async (parse, ct) =>
 {
@@ -194,7 +227,16 @@ setup.SetAction(async (parse, ct) =>
         HubChildren = Math.Max(0, parse.GetValue(setupHub)),
         JsonPath = parse.GetValue(setupJson),
         Connections = 16,
+        PoolDonationCap = Math.Max(0, parse.GetValue(setupDonationCap)),
+        MinAmount = parse.GetValue(setupMinAmount),
+        MaxAmount = parse.GetValue(setupMaxAmount),
     };
+    if (options.MaxAmount < options.MinAmount)
+    {
+        await Console.Error.WriteLineAsync("--max-amount must be at least --min-amount");
+        return 2;
+    }
+
     options = Scenarios.Apply(parse.GetRequiredValue(setupScenario), options,
         new ScenarioOverrides(Pool: false, PoolBudget: Given(setupBudget), Projects: Given(setupProjects), HotShare: false, PatchEvery: false), null);
     return await Prepared.SetupAsync(options, ct);
@@ -235,7 +277,51 @@ verify.SetAction(async (parse, ct) =>
     return await Prepared.VerifyAsync(options, paths, ct);
 });
 
-var root = new RootCommand("CharityDay load tests") { bench, setup, verify };
+// recovery: after a kill -9 and a restart (scenarios/day.sh), the time to the first accepted donation and exact totals.
+var recUrl = new Option<IReadOnlyList<Uri>>("--url") { Description = "API base address of the restarted host (default: the target's)", CustomParser = ParseUrls };
+var recKey = new Option<string?>("--manager-key") { Description = "Manager API key (default: $CHARITYDAY_MANAGER_KEY)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHARITYDAY_MANAGER_KEY") };
+var recTarget = new Option<string>("--target") { Description = "The setup command's JSON (campaign, projects, partner key)", Required = true };
+var recSince = new Option<long?>("--since-ms") { Description = "When the host was killed, in milliseconds since the Unix epoch: every time is measured from it" };
+var recSinceFile = new Option<string?>("--since-file") { Description = "Instead of --since-ms: warm up on the live host, print 'recovery: armed', then wait until this file holds the kill's time (ms since the epoch)" };
+var recEvery = new Option<TimeSpan>("--every") { Description = "Post one fresh donation this often until one is accepted", DefaultValueFactory = _ => TimeSpan.FromMilliseconds(50), CustomParser = CommandLine.ParseDuration };
+var recGiveUp = new Option<TimeSpan>("--give-up") { Description = "Stop trying this long after the kill", DefaultValueFactory = _ => TimeSpan.FromMinutes(5), CustomParser = CommandLine.ParseDuration };
+var recTimeout = new Option<TimeSpan>("--timeout") { Description = "Per-request timeout of the probes", DefaultValueFactory = _ => TimeSpan.FromSeconds(60), CustomParser = CommandLine.ParseDuration };
+var recAmount = Positive(new Option<long>("--amount") { Description = "Amount of each probe donation in fen", DefaultValueFactory = _ => 1_000 });
+var recBench = new Option<string?>("--bench") { Description = "The bench JSON of the load before the kill: the totals to expect (with the probes' own); without it nothing is verified" };
+var recVerifyTimeout = new Option<TimeSpan>("--verify-timeout") { Description = "How long to poll the read side for exact totals", DefaultValueFactory = _ => TimeSpan.FromSeconds(10), CustomParser = CommandLine.ParseDuration };
+var recJson = new Option<string?>("--json") { Description = "Also write the timings and checks to this JSON file" };
+var recLabel = new Option<string?>("--label") { Description = "Name of the deployment, copied into the JSON" };
+var recovery = new Command("recovery", "After a kill -9 and restart: post a fresh donation every --every until one is accepted (time from --since-ms), poll /health/ready, then check the totals against --bench")
+{
+    recUrl, recKey, recTarget, recSince, recSinceFile, recEvery, recGiveUp, recTimeout, recAmount, recBench, recVerifyTimeout, recJson, recLabel,
+};
+recovery.SetAction(async (parse, ct) =>
+{
+    var key = parse.GetValue(recKey);
+    if (string.IsNullOrWhiteSpace(key))
+    {
+        await Console.Error.WriteLineAsync("a manager key is required: --manager-key KEY or CHARITYDAY_MANAGER_KEY");
+        return 2;
+    }
+
+    var targetPath = parse.GetRequiredValue(recTarget);
+    var file = await TargetFile.LoadAsync(targetPath);
+    var options = new BenchOptions
+    {
+        Urls = parse.GetValue(recUrl) ?? [new Uri(file.Url)],
+        ManagerKey = key,
+        VerifyTimeout = parse.GetValue(recVerifyTimeout),
+        RequestTimeout = parse.GetValue(recTimeout),
+        JsonPath = parse.GetValue(recJson),
+        Label = parse.GetValue(recLabel),
+        TargetPath = targetPath,
+        Connections = 512, // one connection per probe in flight: a probe never queues behind another for a socket
+    };
+    return await Recovery.RunAsync(options, file, new RecoverySettings(
+        parse.GetValue(recSince), parse.GetValue(recSinceFile), parse.GetValue(recEvery), parse.GetValue(recGiveUp), parse.GetValue(recAmount), parse.GetValue(recBench)), ct);
+});
+
+var root = new RootCommand("CharityDay load tests") { bench, setup, verify, recovery };
 // Ctrl+C / SIGTERM stops the load early; leave time for the lookup of unknown outcomes and the verification.
 return await CommandLine.InvokeAsync(root, args, "bench --help", TimeSpan.FromMinutes(1));
 

@@ -57,7 +57,13 @@ internal sealed record BenchReport(
     PatchReport? Patch,
     PoolEnd? PoolEnd,
     IReadOnlyList<CheckResult>? Checks,
-    bool? Passed);
+    bool? Passed,
+    long? Count,
+    bool UniqueDonors,
+    long PoolDonationCap,
+    long PoolDonorDailyCap,
+    long? ExpectedMatchedFen,
+    long? MatchMismatches);
 
 internal static class Report
 {
@@ -131,7 +137,13 @@ internal static class Report
             patch,
             poolEnd,
             checks,
-            checks is null ? null : checks.All(c => c.Passed));
+            checks is null ? null : checks.All(c => c.Passed),
+            options.Count,
+            options.UniqueDonors,
+            options.CampaignPool ? options.PoolDonationCap : 0,
+            options.CampaignPool ? options.PoolDonorDailyCap : 0,
+            t.MatchCap is null ? null : t.ExpectedMatched,
+            t.MatchCap is null ? null : t.MatchMismatches);
     }
 
     public static void PrintLoad(BenchReport r, WorkerStats totals)
@@ -141,7 +153,12 @@ internal static class Report
         Console.WriteLine(string.Create(c, $"elapsed          {r.ElapsedSeconds:0.00} s"));
         Console.WriteLine(string.Create(c, $"requests         {r.Requests:N0}  ({r.RequestsPerSecond:N1} req/s)"));
         Console.WriteLine(string.Create(c, $"donations        {r.DonationsAccepted:N0} accepted  ({r.DonationsPerSecond:N1} donations/s), {r.DonationsRejected:N0} rejected"));
-        Console.WriteLine(string.Create(c, $"money            {r.AcceptedAmountFen:N0} fen accepted, {r.MatchedTotalFen:N0} fen matched"));
+        Console.WriteLine(string.Create(c, $"money            {r.AcceptedAmountFen:N0} fen accepted, {r.MatchedTotalFen:N0} fen matched{(r.ExpectedMatchedFen is { } expected ? $" (expected {expected:N0})" : "")}"));
+        if (r.Count is { } count)
+        {
+            Console.WriteLine(string.Create(c, $"count            {count:N0} asked: {r.DonationsAccepted:N0} accepted, {r.DonationsRejected:N0} rejected, {r.UnknownOutcomes:N0} unknown"));
+        }
+
         var l = r.LatencyMs;
         Console.WriteLine(string.Create(c, $"latency ms       p50 {l.P50:0.###}  p90 {l.P90:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  (mean {l.Mean:0.###})"));
         Console.WriteLine(string.Create(c, $"retries          {r.Retries:N0} (replayed {r.Replays:N0}); unknown outcomes: {r.LateAccepted:N0} accepted after all, {r.UnknownOutcomes:N0} still unknown"));
@@ -152,7 +169,7 @@ internal static class Report
 
         if (r.Machine is { } m)
         {
-            Console.WriteLine(string.Create(c, $"host memory      peak RSS {m.PeakRssMb:N1} MB during the load (VmHWM {m.VmHwmMb:N1} MB)"));
+            Console.WriteLine(string.Create(c, $"host memory      RSS {m.StartRssMb:N1} MB at the start, {m.EndRssMb:N1} MB at the end, peak {m.PeakRssMb:N1} MB during the load (VmHWM {m.VmHwmMb:N1} MB)"));
             Console.WriteLine(string.Create(c, $"cpu seconds      host {m.HostCpuSeconds:0.0}, db {m.TreeCpuSeconds:0.0}, generator {m.GeneratorCpuSeconds:0.0}, others {m.OtherCpuSeconds:0.0} of {m.ElapsedSeconds * Environment.ProcessorCount:0.0} available; load average {m.LoadAverageStart} -> {m.LoadAverageEnd}"));
         }
 

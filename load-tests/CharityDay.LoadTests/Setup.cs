@@ -69,7 +69,8 @@ internal static class Setup
         {
             poolId = $"{campaignId}-pool";
             var pool = new PoolPut(campaignId, "Benchmark Sponsor", options.PoolBudget, RatioBps: 10_000,
-                PerDonorDailyCap: options.PoolDonorDailyCap > 0 ? options.PoolDonorDailyCap : null, Priority: 0, Paused: false);
+                PerDonorDailyCap: options.PoolDonorDailyCap > 0 ? options.PoolDonorDailyCap : null, Priority: 0, Paused: false,
+                PerDonationCap: options.PoolDonationCap > 0 ? options.PoolDonationCap : null);
             await HttpJson.SendOkAsync(manager, HttpMethod.Put, $"v1/admin/pools/{poolId}", HttpJson.Content(pool, WireJson.Default.PoolPut), ct);
         }
 

@@ -17,6 +17,15 @@ internal sealed class WorkerStats
     public long AcceptedAmount { get; set; }
     public long MatchedTotal { get; set; }
     public long Rejected { get; set; }
+
+    /// <summary>
+    /// When set (every donor gives once, the budget lasts), each acknowledged match must be exactly
+    /// min(amount, this): <see cref="ExpectedMatched"/> sums that, <see cref="MatchMismatches"/> counts the others.
+    /// </summary>
+    public long? MatchCap { get; init; }
+    public long ExpectedMatched { get; set; }
+    public long MatchMismatches { get; set; }
+    public string? MismatchSample { get; set; }
     public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> ErrorSamples { get; } = new(StringComparer.Ordinal);
 
@@ -36,6 +45,16 @@ internal sealed class WorkerStats
         Accepted++;
         AcceptedAmount += amount;
         MatchedTotal += matched;
+        if (MatchCap is { } cap)
+        {
+            var expected = Math.Min(amount, cap);
+            ExpectedMatched += expected;
+            if (matched != expected)
+            {
+                MatchMismatches++;
+                MismatchSample ??= $"amount {amount} matched {matched}, expected {expected}";
+            }
+        }
     }
 
     public void Error(string key, string? sample = null)
@@ -57,6 +76,9 @@ internal sealed class WorkerStats
         AcceptedAmount += other.AcceptedAmount;
         MatchedTotal += other.MatchedTotal;
         Rejected += other.Rejected;
+        ExpectedMatched += other.ExpectedMatched;
+        MatchMismatches += other.MatchMismatches;
+        MismatchSample ??= other.MismatchSample;
         foreach (var (key, count) in other.Errors)
         {
             Errors[key] = Errors.GetValueOrDefault(key) + count;

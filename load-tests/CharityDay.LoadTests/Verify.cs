@@ -19,6 +19,12 @@ internal static class Verify
     {
         // Checks computed from the answers alone do not change while the read side converges: once.
         var fromAnswers = Invariants.Check(options, target, run, patcher);
+        if (run.Totals.MatchCap is { } matchCap)
+        {
+            fromAnswers.Add(new($"every acknowledged match = min(amount, {F(matchCap)}) (every donor new)", run.Totals.MatchMismatches == 0, "0 others",
+                run.Totals.MatchMismatches == 0 ? $"0 of {F(run.Totals.Accepted)}" : $"{F(run.Totals.MatchMismatches)}, e.g. {run.Totals.MismatchSample}"));
+        }
+
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
@@ -52,6 +58,11 @@ internal static class Verify
             checks.Add(Equal("campaign raised = acknowledged amount (fen)", acked.AcceptedAmount, campaign.Raised));
             checks.Add(Equal("campaign donationCount = acknowledged donations", acked.Accepted, campaign.DonationCount));
             checks.Add(Equal("campaign matched = acknowledged matchedTotal (fen)", acked.MatchedTotal, campaign.Matched));
+            if (acked.MatchCap is { } cap)
+            {
+                // Every donor gave once and the budget lasts: the campaign's matched is known from the amounts alone.
+                checks.Add(Equal($"campaign matched = sum of min(amount, {F(cap)}) over the acknowledged (fen)", acked.ExpectedMatched, campaign.Matched));
+            }
         }
         catch (Exception ex) when (ex is ApiException or HttpRequestException or TaskCanceledException or JsonException)
         {

@@ -12,13 +12,20 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
         .Select(i => string.Create(CultureInfo.InvariantCulture, $"donor-{i:D6}"))
         .ToArray();
 
-    private readonly LiveCounters _live = new();
+    /// <summary>Donations claimed by the workers so far (with <see cref="BenchOptions.Count"/>).</summary>
+    private long _claimed;
+
+    /// <summary>Counters of the load so far (requests, acknowledged donations, errors).</summary>
+    public LiveCounters Live { get; } = new();
 
     public async Task<RunResult> RunAsync(CancellationToken stop)
     {
-        var clients = partners.Select(p => new PartnerClient(p, options, _live)).ToArray();
-        var track = options.CampaignPool;
-        var stats = Enumerable.Range(0, options.Workers).Select(_ => new WorkerStats { Acks = track ? [] : null }).ToArray();
+        var clients = partners.Select(p => new PartnerClient(p, options, Live)).ToArray();
+        // With unique donors every donation's match is known in advance and checked as it is acknowledged;
+        // keeping each one for the per-donor checks would cost the generator gigabytes at 10 million.
+        var track = options.CampaignPool && !options.UniqueDonors;
+        var cap = options.UniqueDonorMatchCap;
+        var stats = Enumerable.Range(0, options.Workers).Select(_ => new WorkerStats { Acks = track ? [] : null, MatchCap = cap }).ToArray();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -27,7 +34,7 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
         await workers;
         var elapsed = Stopwatch.GetElapsedTime(started);
 
-        var totals = new WorkerStats { Acks = track ? [] : null };
+        var totals = new WorkerStats { Acks = track ? [] : null, MatchCap = cap };
         foreach (var s in stats)
         {
             totals.MergeFrom(s);
@@ -48,21 +55,36 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
             hot <= 0 || projects.Count == 1 ? projects[random.Next(projects.Count)]
             : random.NextDouble() < hot ? projects[0]
             : projects[1 + random.Next(projects.Count - 1)];
-        DonationRequest Next() => new(
-            string.Create(CultureInfo.InvariantCulture, $"{runId}-w{worker}-{sequence++}"),
-            Project(),
-            _donorIds[random.Next(_donorIds.Length)],
-            random.NextInt64(options.MinAmount, options.MaxAmount + 1));
+        DonationRequest Next()
+        {
+            var n = sequence++;
+            return new(
+                string.Create(CultureInfo.InvariantCulture, $"{runId}-w{worker}-{n}"),
+                Project(),
+                options.UniqueDonors ? string.Create(CultureInfo.InvariantCulture, $"donor-w{worker}-{n}") : _donorIds[random.Next(_donorIds.Length)],
+                random.NextInt64(options.MinAmount, options.MaxAmount + 1));
+        }
 
+        var size = options.Mode == BenchMode.Single ? 1 : options.BatchSize;
         while (Stopwatch.GetTimestamp() < deadline && !stop.IsCancellationRequested)
         {
+            if (options.Count is { } count)
+            {
+                var end = Interlocked.Add(ref _claimed, size);
+                size = (int)Math.Min(size, count - (end - size));
+                if (size <= 0)
+                {
+                    break;
+                }
+            }
+
             if (options.Mode == BenchMode.Single)
             {
                 await client.PostSingleAsync(Next(), stats, deadline);
             }
             else
             {
-                var batch = new DonationRequest[options.BatchSize];
+                var batch = new DonationRequest[size];
                 for (var i = 0; i < batch.Length; i++)
                 {
                     batch[i] = Next();
@@ -81,7 +103,7 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
         {
             var now = Stopwatch.GetTimestamp();
             var seconds = (double)(now - last) / Stopwatch.Frequency;
-            long requests = _live.Requests, accepted = _live.Accepted, errors = _live.Errors;
+            long requests = Live.Requests, accepted = Live.Accepted, errors = Live.Errors;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  [{Stopwatch.GetElapsedTime(started, now).TotalSeconds,5:0}s] {(requests - lastRequests) / seconds,10:N0} req/s {(accepted - lastAccepted) / seconds,12:N0} donations/s {errors - lastErrors,8:N0} errors"));
             (lastRequests, lastAccepted, lastErrors, last) = (requests, accepted, errors, now);

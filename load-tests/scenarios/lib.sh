@@ -3,9 +3,12 @@
 # Source after scripts/lib/services.sh. Every process is started by us on free loopback ports,
 # its pid is recorded, and only those pids are ever signalled.
 #
-#   bench_host_start NAME DIR [ENV=VALUE ...]   # starts src/CharityDay.Host (Release build), waits for /health/ready
-#                                               # sets BENCH_HOST_URL, BENCH_HOST_PID
+#   bench_host_start NAME DIR [ENV=VALUE ...]   # starts src/CharityDay.Host (Release build) on free ports
+#                                               # sets BENCH_HOST_URL, BENCH_HOST_PID, BENCH_HOST_PORTS ("http silo gateway")
+#   bench_host_start_on NAME DIR HTTP SILO GW [ENV=VALUE ...]  # the same on given ports (a restart keeps its ports)
+#   bench_wait_ready URL PID LOG [SECONDS]      # waits for /health/ready
 #   bench_host_stop PID                         # SIGTERM, then SIGKILL after 30 s
+#   bench_forget PID                            # drop a pid we have reaped ourselves (after kill -9 + wait)
 #   bench_baseline_start NAME DIR ARGS...       # starts load-tests/baselines server; sets BENCH_HOST_URL, BENCH_HOST_PID
 
 BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -33,9 +36,14 @@ bench_wait_ready() { # URL PID LOG [SECONDS]
 
 bench_host_start() { # NAME DIR [ENV=VALUE ...]
   local name=$1 dir=$2; shift 2
-  mkdir -p "$dir"
   local http silo gw
   http=$(svc_free_port) && silo=$(svc_free_port) && gw=$(svc_free_port) || return 1
+  bench_host_start_on "$name" "$dir" "$http" "$silo" "$gw" "$@"
+}
+
+bench_host_start_on() { # NAME DIR HTTP_PORT SILO_PORT GATEWAY_PORT [ENV=VALUE ...]
+  local name=$1 dir=$2 http=$3 silo=$4 gw=$5; shift 5
+  mkdir -p "$dir"
   local log=$dir/$name.log
   (
     cd "$(dirname "$BENCH_HOST_DLL")" || exit 1
@@ -48,6 +56,7 @@ bench_host_start() { # NAME DIR [ENV=VALUE ...]
   BENCH_PIDS+=("$BENCH_HOST_PID")
   echo "$BENCH_HOST_PID" >"$dir/$name.pid"
   BENCH_HOST_URL="http://127.0.0.1:$http"
+  BENCH_HOST_PORTS="$http $silo $gw"
   svc_log "host $name: pid $BENCH_HOST_PID, $BENCH_HOST_URL (silo $silo, gateway $gw)"
 }
 
@@ -79,7 +88,15 @@ bench_host_stop() { # PID
     kill -KILL "$pid" 2>/dev/null
   fi
   wait "$pid" 2>/dev/null
+  bench_forget "$pid"
   return 0
+}
+
+# Once a pid is reaped the kernel may give it to someone else's process: never signal it again.
+bench_forget() { # PID
+  local p keep=()
+  for p in "${BENCH_PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+  BENCH_PIDS=("${keep[@]}")
 }
 
 bench_stop_all() {
