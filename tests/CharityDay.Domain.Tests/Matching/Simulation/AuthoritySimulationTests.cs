@@ -39,6 +39,11 @@ public sealed class AuthoritySimulationTests
             && total.DeathsWithBatchBehind[0] > 0 && total.DeathsWithBatchBehind[1] > 0, $"every case reached at least once; reached {total}");
     }
 
+    /// <summary>Seeds that once failed, kept: a per-minute limit added by a PATCH after a refund (the rebuild it causes).</summary>
+    [Theory]
+    [InlineData(1803942436, 1300)]
+    public void Authority_holds_every_invariant_for_seeds_that_once_failed(int seed, int steps) => SimulationRun.Play(seed, steps);
+
     /// <summary>Seeds and lengths beyond the fixed range; CsCheck prints the failing pair.</summary>
     [Fact]
     public void Authority_holds_every_invariant_for_random_seeds_and_lengths() =>

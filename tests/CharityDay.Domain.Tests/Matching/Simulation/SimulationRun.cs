@@ -151,6 +151,12 @@ internal sealed partial class SimulationRun
             Handle(answer);
         }
         _auditor.AfterStep(Authority, CommittedInModel);
+        if (Authority.Idle && !Authority.BookStale)
+        {
+            // A refund or clawback changed the committed work; a pool change may then mark the book stale
+            // (a per-minute limit appears) and its rebuild must give back the book as it is now.
+            _auditor.RememberCommittedBook(Authority.Book);
+        }
     }
 
     private void Request(AdminRequest request)
