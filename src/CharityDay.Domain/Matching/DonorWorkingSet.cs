@@ -1,9 +1,10 @@
 namespace CharityDay.Domain.Matching;
 
 /// <summary>
-/// What each pool matched to a donor on one campaign-local day: the per-donor state of SPEC §3's
-/// daily caps. A donor's entry holds every pool (not only the capped ones), so a pool that gains a
-/// cap later finds the usage it needs.
+/// What each donor-capped pool matched to a donor on one campaign-local day: the per-donor state of
+/// SPEC §3's daily caps. Only capped pools are kept: a pool without a cap may match a donor the book
+/// does not hold, so its usage there could not be complete; a pool that gains a cap makes the book
+/// forget every donor, each then read from the ledger again.
 /// </summary>
 public sealed class DonorDay(DateOnly day)
 {

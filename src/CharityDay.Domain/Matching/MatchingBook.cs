@@ -55,11 +55,22 @@ public sealed class MatchingBook
 
     public void SetPool(PoolRules rules)
     {
+        var wasCapped = IsDonorCapped(rules.PoolId);
         _pools[rules.PoolId] = rules;
         _stackingOrder = [.. _pools.Values.OrderBy(p => p, Comparer<PoolRules>.Create(PoolRules.StackingOrder))];
         _donorCapped = [.. _stackingOrder.Where(p => p.PerDonorDailyCapFen is not null || p.PerDonorDailyCount is not null)];
         TracksRecentDonations = _pools.Values.Any(p => p.PerDonorMinuteCount is not null);
+        if (IsDonorCapped(rules.PoolId) && !wasCapped && _poolMatchCount.ContainsKey(rules.PoolId))
+        {
+            // The donors' days hold only what capped pools matched: this pool's past matches are not in them.
+            ForgetAllDonors();
+        }
     }
+
+    /// <summary>The pools that cap what one donor gets in a day: the only ones whose per-donor usage the book keeps.</summary>
+    public IReadOnlyList<string> DonorCappedPoolIds => [.. _donorCapped.Select(p => p.PoolId)];
+
+    private bool IsDonorCapped(string poolId) => _donorCapped.Any(p => string.Equals(p.PoolId, poolId, StringComparison.Ordinal));
 
     public PoolRules? Pool(string poolId) => _pools.GetValueOrDefault(poolId);
 
@@ -115,13 +126,16 @@ public sealed class MatchingBook
             var match = MatchRule.Decide(pool, donation, localTime, usage);
             if (match.AmountFen > 0)
             {
-                if (donorDay is null && AllDonorsKnown)
-                {
-                    donorDay = new DonorDay(day);
-                    Donors.Add(donation.Donor, donorDay);
-                }
                 ApplyToPool(pool.PoolId, donation.ProjectId, day, match.AmountFen, +1);
-                donorDay?.Add(pool.PoolId, match.AmountFen, 1);
+                if (IsDonorCapped(pool.PoolId))
+                {
+                    if (donorDay is null && AllDonorsKnown)
+                    {
+                        donorDay = new DonorDay(day);
+                        Donors.Add(donation.Donor, donorDay);
+                    }
+                    donorDay?.Add(pool.PoolId, match.AmountFen, 1);
+                }
                 matches.Add(match);
             }
         }
@@ -133,7 +147,7 @@ public sealed class MatchingBook
     {
         ApplyToPool(match.PoolId, match.ProjectId, match.Day, -match.AmountFen, -1);
         // A donor the book does not hold is read from the ledger, which already has the reversal.
-        if (Donors.Peek(match.Donor) is { } donorDay && donorDay.Day == match.Day)
+        if (IsDonorCapped(match.PoolId) && Donors.Peek(match.Donor) is { } donorDay && donorDay.Day == match.Day)
         {
             donorDay.Add(match.PoolId, -match.AmountFen, -1);
         }
@@ -158,6 +172,10 @@ public sealed class MatchingBook
     /// </returns>
     public DonorDayUsage? KnownDonorDay(string poolId, DonorKey donor, DateOnly day)
     {
+        if (!IsDonorCapped(poolId))
+        {
+            return null;
+        }
         var donorDay = Donors.Peek(donor);
         if (donorDay is not null && donorDay.Day >= day)
         {

@@ -171,7 +171,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
                 missing.Add(donor);
             }
         }
-        return missing.Count == 0 ? null : new DonorLoad(Book.LocalDay(AcceptanceTime()), [.. missing], [.. _pools.Keys]);
+        return missing.Count == 0 ? null : new DonorLoad(Book.LocalDay(AcceptanceTime()), [.. missing], Book.DonorCappedPoolIds);
     }
 
     /// <summary>The ledger's answer to <see cref="DonorsToLoad"/>: every asked donor is held from now on (none found = nothing matched that day).</summary>

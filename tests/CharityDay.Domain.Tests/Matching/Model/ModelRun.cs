@@ -53,8 +53,15 @@ internal sealed class ModelRun
             case ChangeOp change:
                 var poolId = CampaignGen.PoolIds[change.Pool];
                 var changed = CampaignGen.Apply(_model.Pool(poolId), change.Kind, change.Value);
+                var countedMinutes = _book.TracksRecentDonations;
                 _book.SetPool(changed);
                 _model.SetPool(changed);
+                if (_book.TracksRecentDonations && !countedMinutes)
+                {
+                    // The book keeps the rolling minute only while a pool limits it: the write path then
+                    // marks it stale and restores it with the ledger's last minute, as here.
+                    _book = Rebuild();
+                }
                 break;
             case BoundaryOp boundary:
                 MoveToNextBoundary(boundary.TickBefore);

@@ -42,6 +42,8 @@ public sealed class AuthoritySimulationTests
     /// <summary>Seeds that once failed, kept: a per-minute limit added by a PATCH after a refund (the rebuild it causes).</summary>
     [Theory]
     [InlineData(1803942436, 1300)]
+    [InlineData(395357454, 735)]
+    [InlineData(678878627, 1436)]
     public void Authority_holds_every_invariant_for_seeds_that_once_failed(int seed, int steps) => SimulationRun.Play(seed, steps);
 
     /// <summary>Seeds and lengths beyond the fixed range; CsCheck prints the failing pair.</summary>

@@ -48,7 +48,7 @@ internal sealed partial class SimulatedAuthority
         var totals = _ledger.Load(_write.RecentSince(_clock.Now)).RestoreInto(book);
         book.AllDonorsKnown = false;
         // Every donor's today, as a batch would load it: what the live book holds must equal it.
-        var load = new DonorLoad(book.LocalDay(_clock.Now), [.. SimCampaign.Donors], [.. Pools.Keys]);
+        var load = new DonorLoad(book.LocalDay(_clock.Now), [.. SimCampaign.Donors], book.DonorCappedPoolIds);
         var rows = _ledger.DonorDays(load).ToLookup(r => r.Donor);
         foreach (var donor in load.Donors)
         {
@@ -57,10 +57,17 @@ internal sealed partial class SimulatedAuthority
         return (book, totals);
     }
 
+    /// <summary>Called with the book, fresh and holding only committed work, before each waiter for the lock runs.</summary>
+    public Action<MatchingBook>? BeforeLockHolder { get; set; }
+
     private void ReleaseLock()
     {
         while (Idle && _waitingForLock.TryDequeue(out var request))
         {
+            if (!BookStale)
+            {
+                BeforeLockHolder?.Invoke(Book);
+            }
             Run(request);
         }
     }

@@ -58,6 +58,9 @@ internal sealed partial class SimulationRun
         _auditor = new Auditor(_model, Ledger, Clock);
         _liveChanges = new LiveChangeAuditor(_initialPools);
         Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
+        // A waiter that runs as a commit ends (a PATCH adding a per-minute limit, then a refund) may
+        // rebuild the book: the auditor must know the committed book as it is then.
+        Authority.BeforeLockHolder = _auditor.RememberCommittedBook;
     }
 
     public SimClock Clock { get; }
@@ -225,6 +228,9 @@ internal sealed partial class SimulationRun
             _liveChanges.TakesEffect(rules, _step, "adopted from the pool store by the new activation");
         }
         Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
+        // A waiter that runs as a commit ends (a PATCH adding a per-minute limit, then a refund) may
+        // rebuild the book: the auditor must know the committed book as it is then.
+        Authority.BeforeLockHolder = _auditor.RememberCommittedBook;
     }
 
     /// <summary>The next instant where a rule in effect flips: local midnight, a daily opening, a window's edge.</summary>
