@@ -457,11 +457,13 @@ public abstract class SqlLedgerStore : ILedgerStore
     /// <summary>
     /// The batch's donors travel as one JSON array of [partner, donor] pairs and meet the
     /// (pool_id, donor_id) index in a nested loop: one statement per pool for the whole batch, where a
-    /// prepared probe per donor cost a reader per donor.
+    /// prepared probe per donor cost a reader per donor. CROSS JOIN fixes the loop order: given the
+    /// choice, SQLite 3.53 scanned every match of the pool once per donor (measured: 63 s for 1,000
+    /// donors over 200,000 matches, against 0.3 ms this way).
     /// </summary>
     private const string DonorDaysSql =
         "SELECT m.partner_id, m.donor_id, CAST(SUM(m.amount) AS BIGINT), COUNT(*) FROM json_each(@donors) AS k " +
-        "JOIN matches m ON m.pool_id = @pool AND m.donor_id = json_extract(k.value, '$[1]') AND m.partner_id = json_extract(k.value, '$[0]') " +
+        "CROSS JOIN matches m ON m.pool_id = @pool AND m.donor_id = json_extract(k.value, '$[1]') AND m.partner_id = json_extract(k.value, '$[0]') " +
         "WHERE m.local_day = @day AND m.reversed_at IS NULL GROUP BY m.partner_id, m.donor_id";
 
     public virtual async Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default)
