@@ -2,11 +2,12 @@ namespace CharityDay.Domain.Matching;
 
 /// <summary>
 /// What a campaign's write path restores when it (re)activates or after a failed commit: the
-/// ledger's sums per pool, day and project — kept durable as they change, so reading them costs
-/// O(pools × projects + pools × days), never O(donations) — the clawback flags, and the last minute
-/// of donations when a pool limits donations per minute. Donors' days are not in it: the book loads
-/// them on demand. The same shape, recomputed from the ledger's rows, checks the durable sums
-/// (<see cref="Differences"/>).
+/// ledger's sums per pool, day and project — durable sums up to the campaign's mark plus the rows
+/// after it, so reading them costs O(pools × projects + pools × days + the tail), never
+/// O(donations) — the clawback flags, and the last minute of donations when a pool limits donations
+/// per minute. Donors' days are not in it: the book loads them on demand. The same shape,
+/// recomputed from all the ledger's rows, checks the durable sums (<see cref="Differences"/>).
+/// A list may hold a key more than once (sums and tail): every reader adds them up.
 /// </summary>
 public sealed class CampaignLedgerSnapshot
 {
@@ -15,6 +16,15 @@ public sealed class CampaignLedgerSnapshot
     public List<(string PoolId, DateOnly Day, long MatchedFen)> PoolDayMatched { get; } = [];
     public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
     public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
+
+    /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
+    public DateTimeOffset? SumsThrough { get; set; }
+
+    /// <summary>The latest acceptance time in the campaign's ledger: a new activation never stamps an earlier one.</summary>
+    public DateTimeOffset? LatestAcceptedAt { get; set; }
+
+    /// <summary>Donations after the mark, read from their rows by this restore.</summary>
+    public long TailDonations { get; set; }
 
     /// <summary>
     /// Loads the snapshot into <paramref name="book"/> (which already holds the campaign's pools and

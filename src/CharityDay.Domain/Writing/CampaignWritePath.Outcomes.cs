@@ -100,6 +100,12 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         }
         _recent.Clear();
         _acceptedSincePrune = 0;
+        // Another activation may have stamped later times (its silo's clock ahead of ours): the rows
+        // after the sums' mark are read by acceptance time, so ours never go before them.
+        if (snapshot.LatestAcceptedAt is { } latest && latest > _lastAcceptedAt)
+        {
+            _lastAcceptedAt = latest;
+        }
         BookStale = false;
     }
 

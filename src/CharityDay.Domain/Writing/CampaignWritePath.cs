@@ -31,6 +31,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     private readonly RecentRows<TRow> _recent;
     private long _acceptedSincePrune;
     private DateTimeOffset _lastAcceptedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _sumsMovedAt = DateTimeOffset.MinValue;
 
     /// <param name="now">The server clock, in whole milliseconds as the ledger stores it: stamps each acceptance.</param>
     public CampaignWritePath(IDonationRows<TRequest, TRow> rows, WritePathLimits limits, TimeZoneInfo timeZone, Func<DateTimeOffset> now)
@@ -303,6 +304,25 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         batch.Stage = BatchStage.Committing;
         Committing = batch;
         return true;
+    }
+
+    /// <summary>
+    /// Whether the commit of <paramref name="batch"/> (just started) also moves the durable sums' mark
+    /// forward, and to where: about once per <see cref="WritePathLimits.SumsInterval"/>, to just before
+    /// the batch's latest acceptance. Every donation accepted up to there is in this batch or an earlier
+    /// one (acceptance times never go back), so all of it is committed once this commit is; a later
+    /// batch's donations are all after it.
+    /// </summary>
+    /// <returns>null when the mark stays.</returns>
+    public DateTimeOffset? SumsThroughFor(WriteBatch<TRequest, TRow> batch)
+    {
+        var now = _now();
+        if (batch.Accepted.Count == 0 || now - _sumsMovedAt < _limits.SumsInterval)
+        {
+            return null;
+        }
+        _sumsMovedAt = now;
+        return batch.Accepted.Max(r => _rows.Figures(r).AcceptedAt).AddMilliseconds(-1);
     }
 
     /// <summary>

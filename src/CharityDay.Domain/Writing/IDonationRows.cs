@@ -30,5 +30,5 @@ public interface IDonationRows<TRequest, TRow>
     RowFigures Figures(TRow row);
 }
 
-/// <summary>A ledger row's money: its project, amount and live matches (enough to reverse each exactly).</summary>
-public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches);
+/// <summary>A ledger row's money: its project, amount and live matches (enough to reverse each exactly), and when it was accepted.</summary>
+public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches, DateTimeOffset AcceptedAt);

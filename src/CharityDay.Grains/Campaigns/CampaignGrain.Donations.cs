@@ -152,13 +152,13 @@ public sealed partial class CampaignGrain
         await _commitInFlight;
         if (Write.StartCommit(batch))
         {
-            _commitInFlight = CommitAsync(batch);
+            _commitInFlight = CommitAsync(batch, Write.SumsThroughFor(batch));
         }
         Deliver();
     }
 
     /// <summary>Writes a matched batch and answers its callers. Never throws.</summary>
-    private async Task CommitAsync(WriteBatch<PendingDonation, LedgerDonation> batch)
+    private async Task CommitAsync(WriteBatch<PendingDonation, LedgerDonation> batch, DateTimeOffset? sumsThrough)
     {
         using var activity = CharityDayTelemetry.Source.StartActivity("ledger.commit", ActivityKind.Internal,
             parentContext: batch.Requests.Select(p => p.Caller).FirstOrDefault(c => c != default),
@@ -167,7 +167,7 @@ public sealed partial class CampaignGrain
         activity?.SetTag("charityday.batch_size", batch.Accepted.Count);
         try
         {
-            if (await TryAppendAsync(batch))
+            if (await TryAppendAsync(batch, sumsThrough))
             {
                 Write.Committed(batch);
                 foreach (var donation in batch.Accepted)
@@ -202,7 +202,7 @@ public sealed partial class CampaignGrain
     }
 
     /// <returns>false when the batch did not commit; the write path has then been told why.</returns>
-    private async Task<bool> TryAppendAsync(WriteBatch<PendingDonation, LedgerDonation> batch)
+    private async Task<bool> TryAppendAsync(WriteBatch<PendingDonation, LedgerDonation> batch, DateTimeOffset? sumsThrough)
     {
         var started = Stopwatch.GetTimestamp();
         var campaignTag = new KeyValuePair<string, object?>("campaign", CampaignId);
@@ -210,7 +210,7 @@ public sealed partial class CampaignGrain
         {
             await OffTurn(async () =>
             {
-                await ledger.AppendAsync(batch.Accepted, _fence);
+                await ledger.AppendAsync(batch.Accepted, _fence, sumsThrough);
                 return true;
             });
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -310,8 +310,8 @@ public sealed partial class CampaignGrain(
         var elapsedMs = time.GetElapsedTime(started).TotalMilliseconds;
         CharityDayTelemetry.RebuildDuration.Record(elapsedMs,
             new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("reason", reason));
-        logger.LogInformation("Campaign {CampaignId} restored from the ledger's sums ({Reason}) in {ElapsedMs:F0} ms: {Projects} projects with donations, {Pools} pools, {Donors} donors held",
-            CampaignId, reason, elapsedMs, Write.Totals.Count, _pools.Count, Write.Book.Donors.Count);
+        logger.LogInformation("Campaign {CampaignId} restored from the ledger's sums ({Reason}) in {ElapsedMs:F0} ms: {Projects} projects with donations, {Pools} pools, {TailDonations} donations after the sums' mark read from rows, {Donors} donors held",
+            CampaignId, reason, elapsedMs, Write.Totals.Count, _pools.Count, snapshot.TailDonations, Write.Book.Donors.Count);
         PublishDonorsHeld(Write.Book.Donors.Count);
     }
 

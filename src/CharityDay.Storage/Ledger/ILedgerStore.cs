@@ -17,7 +17,11 @@ public interface ILedgerStore
 
     /// <exception cref="FencedOutException">A newer activation claimed the campaign.</exception>
     /// <exception cref="DuplicateDonationException">A donation id is already in the ledger.</exception>
-    Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, CancellationToken ct = default);
+    /// <param name="sumsThrough">
+    /// When given, the campaign's durable sums are moved forward in the same transaction to cover every
+    /// donation accepted up to this instant (all of them must be committed by the end of it).
+    /// </param>
+    Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null, CancellationToken ct = default);
 
     Task<IReadOnlyDictionary<DonationKey, LedgerDonation>> FindAsync(IReadOnlyCollection<DonationKey> keys, CancellationToken ct = default);
 
@@ -29,7 +33,10 @@ public interface ILedgerStore
     /// <summary>Flags the donor on the pool and reverses every live match the pool gave them.</summary>
     Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
 
-    /// <summary>The campaign's durable sums and clawback flags; the donations since <paramref name="recentSince"/> when given.</summary>
+    /// <summary>
+    /// The campaign's durable sums plus the rows accepted after their mark (the tail), the clawback
+    /// flags, and the donations since <paramref name="recentSince"/> when given.
+    /// </summary>
     Task<CampaignLedgerSnapshot> LoadCampaignAsync(string campaignId, DateTimeOffset? recentSince, CancellationToken ct = default);
 
     /// <summary>The same sums recomputed from the donation and match rows: O(donations), for verification only.</summary>

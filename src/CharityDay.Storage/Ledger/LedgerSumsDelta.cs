@@ -1,9 +1,9 @@
 namespace CharityDay.Storage.Ledger;
 
 /// <summary>
-/// How one write transaction changes the durable sums (<c>project_partner_sums</c>,
-/// <c>pool_project_sums</c>, <c>pool_day_sums</c>): summed per row key first, so a batch of a
-/// thousand donations updates each sum once.
+/// How a refund or a clawback changes the durable sums (<c>project_partner_sums</c>,
+/// <c>pool_project_sums</c>, <c>pool_day_sums</c>) of the donations up to the campaign's mark,
+/// summed per row key.
 /// </summary>
 public sealed class LedgerSumsDelta
 {
@@ -12,20 +12,6 @@ public sealed class LedgerSumsDelta
     public Dictionary<(string CampaignId, string PoolId, int LocalDay), long> PoolDay { get; } = [];
 
     public bool IsEmpty => Raised.Count == 0 && PoolProject.Count == 0 && PoolDay.Count == 0;
-
-    public static LedgerSumsDelta Appended(IReadOnlyList<LedgerDonation> donations)
-    {
-        var delta = new LedgerSumsDelta();
-        foreach (var d in donations)
-        {
-            delta.AddRaised(d.CampaignId, d.ProjectId, d.PartnerId, d.AmountFen, 1);
-            foreach (var m in d.Matches)
-            {
-                delta.AddMatched(d.CampaignId, m.PoolId, d.ProjectId, d.LocalDay.DayNumber, m.AmountFen, 1);
-            }
-        }
-        return delta;
-    }
 
     public void AddRaised(string campaignId, string projectId, string partnerId, long fen, long count)
     {

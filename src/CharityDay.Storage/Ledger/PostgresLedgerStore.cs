@@ -25,56 +25,6 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : SqlLedger
 
     protected override string LockReadRows => " FOR UPDATE";
 
-    /// <summary>One upsert per table whatever the number of keys; keys sorted, so two writers (during a handoff) lock rows in one order.</summary>
-    protected override async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
-    {
-        var npgsql = (NpgsqlConnection)connection;
-        var transaction = (NpgsqlTransaction)tx;
-        if (delta.Raised.Count > 0)
-        {
-            var rows = delta.Raised.OrderBy(e => e.Key).ToList();
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) " +
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) " +
-                "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + EXCLUDED.raised, " +
-                "donations = project_partner_sums.donations + EXCLUDED.donations", npgsql, transaction);
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.ProjectId));
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PartnerId));
-            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Fen));
-            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Count));
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        if (delta.PoolProject.Count > 0)
-        {
-            var rows = delta.PoolProject.OrderBy(e => e.Key).ToList();
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) " +
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) " +
-                "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + EXCLUDED.matched, " +
-                "matches = pool_project_sums.matches + EXCLUDED.matches", npgsql, transaction);
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PoolId));
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.ProjectId));
-            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Fen));
-            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value.Count));
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        if (delta.PoolDay.Count > 0)
-        {
-            var rows = delta.PoolDay.OrderBy(e => e.Key).ToList();
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) " +
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) " +
-                "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + EXCLUDED.matched", npgsql, transaction);
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.CampaignId));
-            AddArray(command, NpgsqlDbType.Text, rows.Select(e => e.Key.PoolId));
-            AddArray(command, NpgsqlDbType.Integer, rows.Select(e => e.Key.LocalDay));
-            AddArray(command, NpgsqlDbType.Bigint, rows.Select(e => e.Value));
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
-
     /// <summary>One statement for the batch's missing donors: their keys travel as arrays and meet the (pool_id, donor_id) index.</summary>
     public override async Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default)
     {

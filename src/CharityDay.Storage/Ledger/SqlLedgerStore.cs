@@ -66,7 +66,7 @@ public abstract class SqlLedgerStore : ILedgerStore
         }
     }
 
-    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, CancellationToken ct = default)
+    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null, CancellationToken ct = default)
     {
         if (donations.Count == 0)
         {
@@ -79,7 +79,10 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             await CheckFenceAsync(connection, tx, fence, ct);
             await InsertAsync(connection, tx, donations, ct);
-            await ApplySumsAsync(connection, tx, LedgerSumsDelta.Appended(donations), ct);
+            if (sumsThrough is { } through)
+            {
+                await AdvanceSumsAsync(connection, tx, donations[0].CampaignId, through.ToUnixTimeMilliseconds(), ct);
+            }
             await tx.CommitAsync(ct);
         }
         catch (DbException e) when (IsUniqueViolation(e))
@@ -87,6 +90,72 @@ public abstract class SqlLedgerStore : ILedgerStore
             throw new DuplicateDonationException("a donation in the batch is already in the ledger", e);
         }
     }
+
+    /// <summary>
+    /// Moves the campaign's sums mark forward to <paramref name="throughMs"/>: the rows accepted after the
+    /// old mark and up to the new one (a second or so of donations) are added to the sums by one
+    /// aggregate upsert per table. Inside the batch's transaction, so the sums and the mark move together.
+    /// </summary>
+    private static async Task AdvanceSumsAsync(DbConnection connection, DbTransaction tx, string campaignId, long throughMs, CancellationToken ct)
+    {
+        var fromMs = await ReadMarkAsync(connection, tx, campaignId, ct) ?? -1;
+        if (throughMs <= fromMs)
+        {
+            return;
+        }
+        foreach (var sql in new[] { AdvanceRaisedSql, AdvancePoolProjectSql, AdvancePoolDaySql, AdvanceMarkSql })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            AddParameter(command, "@c", campaignId);
+            AddParameter(command, "@from", fromMs);
+            AddParameter(command, "@to", throughMs);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task<long?> ReadMarkAsync(DbConnection connection, DbTransaction? tx, string campaignId, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT through_accepted_at FROM campaign_sums_marks WHERE campaign_id = @c";
+        AddParameter(command, "@c", campaignId);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // The window (from, to] of one campaign: the donations_by_campaign index, and each donation's
+    // matches by primary key.
+    private const string WindowDonations = "FROM donations d WHERE d.campaign_id = @c AND d.accepted_at > @from AND d.accepted_at <= @to";
+
+    private const string WindowMatches =
+        "FROM donations d JOIN matches m ON m.partner_id = d.partner_id AND m.donation_id = d.donation_id " +
+        "WHERE d.campaign_id = @c AND d.accepted_at > @from AND d.accepted_at <= @to AND m.reversed_at IS NULL";
+
+    private const string AdvanceRaisedSql =
+        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) " +
+        "SELECT d.campaign_id, d.project_id, d.partner_id, CAST(SUM(d.amount) AS BIGINT), COUNT(*) " + WindowDonations + " AND d.status = 'accepted' " +
+        "GROUP BY d.campaign_id, d.project_id, d.partner_id " +
+        "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + excluded.raised, " +
+        "donations = project_partner_sums.donations + excluded.donations";
+
+    private const string AdvancePoolProjectSql =
+        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) " +
+        "SELECT d.campaign_id, m.pool_id, d.project_id, CAST(SUM(m.amount) AS BIGINT), COUNT(*) " + WindowMatches + " " +
+        "GROUP BY d.campaign_id, m.pool_id, d.project_id " +
+        "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + excluded.matched, " +
+        "matches = pool_project_sums.matches + excluded.matches";
+
+    private const string AdvancePoolDaySql =
+        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) " +
+        "SELECT d.campaign_id, m.pool_id, m.local_day, CAST(SUM(m.amount) AS BIGINT) " + WindowMatches + " " +
+        "GROUP BY d.campaign_id, m.pool_id, m.local_day " +
+        "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
+
+    private const string AdvanceMarkSql =
+        "INSERT INTO campaign_sums_marks (campaign_id, through_accepted_at) VALUES (@c, @to) " +
+        "ON CONFLICT (campaign_id) DO UPDATE SET through_accepted_at = excluded.through_accepted_at";
 
     /// <summary>
     /// Writes the batch's donation and match rows inside <paramref name="tx"/>. This version prepares one
@@ -124,56 +193,50 @@ public abstract class SqlLedgerStore : ILedgerStore
         }
     }
 
-    /// <summary>
-    /// Adds the delta to the durable sums inside <paramref name="tx"/>: one upsert statement per table,
-    /// its keys travelling as one JSON array. A prepared upsert re-bound per key cost ~12 µs of host CPU
-    /// per donation (measured, 1,000 projects: ~1.3 keys per donation) — most of it per-statement
-    /// overhead; one statement per table leaves SQLite only the B-tree work.
-    /// </summary>
-    protected virtual async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
+    /// <summary>Adds a refund's or clawback's delta to the sums inside <paramref name="tx"/>: a prepared upsert per table, re-bound per key.</summary>
+    private static async Task ApplySumsAsync(DbConnection connection, DbTransaction tx, LedgerSumsDelta delta, CancellationToken ct)
     {
         if (delta.Raised.Count > 0)
         {
-            await UpsertJsonAsync(connection, tx, UpsertRaisedSql,
-                delta.Raised.Select(e => new object[] { e.Key.CampaignId, e.Key.ProjectId, e.Key.PartnerId, e.Value.Fen, e.Value.Count }), ct);
+            await using var raised = PreparedRow(connection, tx, UpsertRaisedSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
+            foreach (var ((campaign, project, partner), (fen, count)) in delta.Raised)
+            {
+                Bind(raised, campaign, project, partner, fen, count);
+                await raised.ExecuteNonQueryAsync(ct);
+            }
         }
         if (delta.PoolProject.Count > 0)
         {
-            await UpsertJsonAsync(connection, tx, UpsertPoolProjectSql,
-                delta.PoolProject.Select(e => new object[] { e.Key.CampaignId, e.Key.PoolId, e.Key.ProjectId, e.Value.Fen, e.Value.Count }), ct);
+            await using var poolProject = PreparedRow(connection, tx, UpsertPoolProjectSql, [DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64]);
+            foreach (var ((campaign, pool, project), (fen, count)) in delta.PoolProject)
+            {
+                Bind(poolProject, campaign, pool, project, fen, count);
+                await poolProject.ExecuteNonQueryAsync(ct);
+            }
         }
         if (delta.PoolDay.Count > 0)
         {
-            await UpsertJsonAsync(connection, tx, UpsertPoolDaySql,
-                delta.PoolDay.Select(e => new object[] { e.Key.CampaignId, e.Key.PoolId, e.Key.LocalDay, e.Value }), ct);
+            await using var poolDay = PreparedRow(connection, tx, UpsertPoolDaySql, [DbType.String, DbType.String, DbType.Int32, DbType.Int64]);
+            foreach (var ((campaign, pool, day), fen) in delta.PoolDay)
+            {
+                Bind(poolDay, campaign, pool, day, fen);
+                await poolDay.ExecuteNonQueryAsync(ct);
+            }
         }
     }
 
-    private static async Task UpsertJsonAsync(DbConnection connection, DbTransaction tx, string sql, IEnumerable<object[]> rows, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        AddParameter(command, "@rows", System.Text.Json.JsonSerializer.Serialize(rows));
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    // "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
     private const string UpsertRaisedSql =
-        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) " +
-        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true " +
+        "INSERT INTO project_partner_sums (campaign_id, project_id, partner_id, raised, donations) VALUES (@c0, @c1, @c2, @c3, @c4) " +
         "ON CONFLICT (campaign_id, project_id, partner_id) DO UPDATE SET raised = project_partner_sums.raised + excluded.raised, " +
         "donations = project_partner_sums.donations + excluded.donations";
 
     private const string UpsertPoolProjectSql =
-        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) " +
-        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(@rows) WHERE true " +
+        "INSERT INTO pool_project_sums (campaign_id, pool_id, project_id, matched, matches) VALUES (@c0, @c1, @c2, @c3, @c4) " +
         "ON CONFLICT (campaign_id, pool_id, project_id) DO UPDATE SET matched = pool_project_sums.matched + excluded.matched, " +
         "matches = pool_project_sums.matches + excluded.matches";
 
     private const string UpsertPoolDaySql =
-        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) " +
-        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@rows) WHERE true " +
+        "INSERT INTO pool_day_sums (campaign_id, pool_id, local_day, matched) VALUES (@c0, @c1, @c2, @c3) " +
         "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
 
     private const string InsertDonationSql =
@@ -293,10 +356,11 @@ public abstract class SqlLedgerStore : ILedgerStore
         var atMs = at.ToUnixTimeMilliseconds();
         var delta = new LedgerSumsDelta();
         string? campaignId = null, projectId = null;
+        long amount = 0, acceptedAtMs = 0;
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = "SELECT campaign_id, project_id, amount FROM donations WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'" + LockReadRows;
+            command.CommandText = "SELECT campaign_id, project_id, amount, accepted_at FROM donations WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'" + LockReadRows;
             AddParameter(command, "@p", key.PartnerId);
             AddParameter(command, "@d", key.DonationId);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -304,13 +368,20 @@ public abstract class SqlLedgerStore : ILedgerStore
             {
                 campaignId = reader.GetString(0);
                 projectId = reader.GetString(1);
-                delta.AddRaised(campaignId, projectId, key.PartnerId, -reader.GetInt64(2), -1);
+                amount = reader.GetInt64(2);
+                acceptedAtMs = reader.GetInt64(3);
             }
         }
         if (campaignId is null || projectId is null)
         {
             await tx.CommitAsync(ct);
             return false;
+        }
+        // A donation after the mark is not in the sums yet: the restore reads it from its row, refunded.
+        var inSums = acceptedAtMs <= (await ReadMarkAsync(connection, tx, campaignId, ct) ?? -1);
+        if (inSums)
+        {
+            delta.AddRaised(campaignId, projectId, key.PartnerId, -amount, -1);
         }
         await using (var command = connection.CreateCommand())
         {
@@ -330,7 +401,10 @@ public abstract class SqlLedgerStore : ILedgerStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                delta.AddMatched(campaignId, reader.GetString(0), projectId, reader.GetInt32(1), -reader.GetInt64(2), -1);
+                if (inSums)
+                {
+                    delta.AddMatched(campaignId, reader.GetString(0), projectId, reader.GetInt32(1), -reader.GetInt64(2), -1);
+                }
             }
         }
         await using (var command = connection.CreateCommand())
@@ -355,11 +429,14 @@ public abstract class SqlLedgerStore : ILedgerStore
         await CheckFenceAsync(connection, tx, fence, ct);
         var atMs = at.ToUnixTimeMilliseconds();
         var reversed = new List<ReversedMatch>();
+        var acceptedAt = new List<long>();
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
             command.CommandText =
-                "SELECT partner_id, donation_id, project_id, local_day, amount FROM matches WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL" + LockReadRows;
+                "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at FROM matches m " +
+                "JOIN donations d ON d.partner_id = m.partner_id AND d.donation_id = m.donation_id " +
+                "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + LockReadRows;
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -367,6 +444,7 @@ public abstract class SqlLedgerStore : ILedgerStore
             {
                 reversed.Add(new ReversedMatch(reader.GetString(0), reader.GetString(1), poolId, reader.GetString(2), donorId,
                     DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4)));
+                acceptedAt.Add(reader.GetInt64(5));
             }
         }
         await using (var command = connection.CreateCommand())
@@ -394,9 +472,14 @@ public abstract class SqlLedgerStore : ILedgerStore
             await command.ExecuteNonQueryAsync(ct);
         }
         var delta = new LedgerSumsDelta();
-        foreach (var m in reversed)
+        var mark = await ReadMarkAsync(connection, tx, campaignId, ct) ?? -1;
+        for (var i = 0; i < reversed.Count; i++)
         {
-            delta.AddMatched(campaignId, poolId, m.ProjectId, m.LocalDay.DayNumber, -m.AmountFen, -1);
+            // Only matches of donations up to the mark are in the sums; the later ones are read from their rows.
+            if (acceptedAt[i] <= mark)
+            {
+                delta.AddMatched(campaignId, poolId, reversed[i].ProjectId, reversed[i].LocalDay.DayNumber, -reversed[i].AmountFen, -1);
+            }
         }
         await ApplySumsAsync(connection, tx, delta, ct);
         await tx.CommitAsync(ct);
@@ -407,25 +490,57 @@ public abstract class SqlLedgerStore : ILedgerStore
     {
         var snapshot = new CampaignLedgerSnapshot();
         await using var connection = await OpenAsync(ct);
-        await ReadAsync(connection,
+        // A reader's snapshot: the sums, the mark and the tail after it must agree with each other.
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var mark = await ReadMarkAsync(connection, tx, campaignId, ct) ?? -1;
+        await ReadAsync(connection, tx,
             "SELECT project_id, partner_id, raised, donations FROM project_partner_sums WHERE campaign_id = @c",
             campaignId, null, r => snapshot.ProjectRaised.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
-        await ReadAsync(connection,
+        await ReadAsync(connection, tx,
             "SELECT pool_id, project_id, matched, matches FROM pool_project_sums WHERE campaign_id = @c",
             campaignId, null, r => snapshot.PoolProjectMatched.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
-        await ReadAsync(connection,
+        await ReadAsync(connection, tx,
             "SELECT pool_id, local_day, matched FROM pool_day_sums WHERE campaign_id = @c",
             campaignId, null, r => snapshot.PoolDayMatched.Add((r.GetString(0), DateOnly.FromDayNumber(r.GetInt32(1)), r.GetInt64(2))), ct);
+        // The tail: donations accepted after the mark, from their rows (at most a second or so of them).
+        await ReadAsync(connection, tx,
+            "SELECT project_id, partner_id, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM donations WHERE campaign_id = @c AND accepted_at > @x AND status = 'accepted' " +
+            "GROUP BY project_id, partner_id",
+            campaignId, mark, r => snapshot.ProjectRaised.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection, tx,
+            "SELECT m.pool_id, d.project_id, CAST(SUM(m.amount) AS BIGINT), COUNT(*) FROM donations d JOIN matches m ON m.partner_id = d.partner_id AND m.donation_id = d.donation_id " +
+            "WHERE d.campaign_id = @c AND d.accepted_at > @x AND m.reversed_at IS NULL GROUP BY m.pool_id, d.project_id",
+            campaignId, mark, r => snapshot.PoolProjectMatched.Add((r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3))), ct);
+        await ReadAsync(connection, tx,
+            "SELECT m.pool_id, m.local_day, CAST(SUM(m.amount) AS BIGINT) FROM donations d JOIN matches m ON m.partner_id = d.partner_id AND m.donation_id = d.donation_id " +
+            "WHERE d.campaign_id = @c AND d.accepted_at > @x AND m.reversed_at IS NULL GROUP BY m.pool_id, m.local_day",
+            campaignId, mark, r => snapshot.PoolDayMatched.Add((r.GetString(0), DateOnly.FromDayNumber(r.GetInt32(1)), r.GetInt64(2))), ct);
+        await ReadAsync(connection, tx,
+            "SELECT MAX(accepted_at), COUNT(*) FROM donations WHERE campaign_id = @c AND accepted_at > @x",
+            campaignId, mark, r =>
+            {
+                snapshot.TailDonations = r.GetInt64(1);
+                if (!r.IsDBNull(0))
+                {
+                    snapshot.LatestAcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0));
+                }
+            }, ct);
+        if (mark >= 0)
+        {
+            snapshot.SumsThrough = DateTimeOffset.FromUnixTimeMilliseconds(mark);
+            snapshot.LatestAcceptedAt ??= snapshot.SumsThrough;
+        }
         if (recentSince is { } since)
         {
-            await ReadAsync(connection,
+            await ReadAsync(connection, tx,
                 "SELECT partner_id, donor_id, accepted_at FROM donations WHERE campaign_id = @c AND accepted_at > @x ORDER BY accepted_at",
                 campaignId, since.ToUnixTimeMilliseconds(),
                 r => snapshot.RecentDonations.Add((r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))), ct);
         }
-        await ReadAsync(connection,
+        await ReadAsync(connection, tx,
             "SELECT pool_id, donor_id FROM clawbacks WHERE campaign_id = @c",
             campaignId, null, r => snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1))), ct);
+        await tx.CommitAsync(ct);
         return snapshot;
     }
 
@@ -497,9 +612,13 @@ public abstract class SqlLedgerStore : ILedgerStore
         return rows;
     }
 
-    private static async Task ReadAsync(DbConnection connection, string sql, string campaignId, object? extra, Action<DbDataReader> row, CancellationToken ct)
+    private static async Task ReadAsync(DbConnection connection, string sql, string campaignId, object? extra, Action<DbDataReader> row, CancellationToken ct) =>
+        await ReadAsync(connection, null, sql, campaignId, extra, row, ct);
+
+    private static async Task ReadAsync(DbConnection connection, DbTransaction? tx, string sql, string campaignId, object? extra, Action<DbDataReader> row, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = tx;
         command.CommandText = sql;
         AddParameter(command, "@c", campaignId);
         if (extra is not null)

@@ -63,7 +63,7 @@ internal sealed class WritePathHarness
                 Write.TakeAnswers();
                 return [];
             }
-            Ledger.Append(batch.Accepted);
+            Ledger.Append(batch.Accepted, Write.SumsThroughFor(batch));
             Write.Committed(batch);
         }
         var rows = Write.TakeAnswers().ToDictionary(a => a.Request.CallId, a => a.Row);

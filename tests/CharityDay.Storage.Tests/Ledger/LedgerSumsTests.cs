@@ -11,9 +11,10 @@ using Xunit;
 namespace CharityDay.Storage.Tests.Ledger;
 
 /// <summary>
-/// Issue 18: the durable sums a campaign restores from change in the same transaction as the rows
-/// they sum, so after any mix of batches, refunds, clawbacks and refused batches they equal a
-/// recomputation from the rows to the fen — on both databases.
+/// Issue 18: the durable sums a campaign restores from — sums up to the campaign's mark, moved in
+/// the transaction of a batch, plus the rows after it — equal a recomputation from the rows to the
+/// fen after any mix of batches (moving the mark or not), refunds and clawbacks on either side of
+/// the mark, and refused batches — on both databases.
 /// </summary>
 public sealed class LedgerSumsTests
 {
@@ -39,36 +40,45 @@ public sealed class LedgerSumsTests
         using var file = new SqliteTestFile();
         await MigrationRunner.ApplySqliteAsync(file.ConnectionString);
         var ledger = new SqliteLedgerStore(file.ConnectionString);
-        await ledger.AppendAsync([.. Enumerable.Range(0, 300).Select(i => Donation(new Random(i), i))]);
+        await ledger.AppendAsync([.. Enumerable.Range(0, 300).Select(i => Donation(new Random(i), i, i))], sumsThrough: Start.AddMilliseconds(150));
         await ledger.RefundAsync(new DonationKey("partner-a", "d-3"), Start);
         // As the ledger was before migration 13: rows, no sums.
         await using (var connection = new SqliteConnection(file.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM project_partner_sums; DELETE FROM pool_project_sums; DELETE FROM pool_day_sums; DELETE FROM schema_migrations WHERE version = 13;";
+            command.CommandText = "DELETE FROM project_partner_sums; DELETE FROM pool_project_sums; DELETE FROM pool_day_sums; DELETE FROM campaign_sums_marks; DELETE FROM schema_migrations WHERE version = 13;";
             await command.ExecuteNonQueryAsync();
         }
-        Assert.NotEmpty((await ledger.RecomputeCampaignAsync(Campaign)).Differences(await ledger.LoadCampaignAsync(Campaign, null)));
+        // Without sums every row is tail: the restore still reads the truth, only all of it.
+        Assert.Equal(300, (await ledger.LoadCampaignAsync(Campaign, null)).TailDonations);
 
         Assert.Equal(1, await MigrationRunner.ApplySqliteAsync(file.ConnectionString));
 
-        Assert.Empty((await ledger.RecomputeCampaignAsync(Campaign)).Differences(await ledger.LoadCampaignAsync(Campaign, null)));
+        var restored = await ledger.LoadCampaignAsync(Campaign, null);
+        Assert.Empty((await ledger.RecomputeCampaignAsync(Campaign)).Differences(restored));
+        Assert.Equal((0L, Start.AddMilliseconds(299)), (restored.TailDonations, restored.SumsThrough!.Value));
     }
 
     private static async Task RandomWorkloadAsync(ILedgerStore ledger)
     {
         var random = new Random(18);
         var written = new List<LedgerDonation>();
-        for (var step = 0; step < 60; step++)
+        var clock = 0;
+        var marksMoved = 0;
+        for (var step = 0; step < 80; step++)
         {
             switch (random.Next(10))
             {
                 case < 6:
-                    var batch = Enumerable.Range(0, random.Next(1, 200)).Select(_ => Donation(random, written.Count + random.Next(1_000_000))).DistinctBy(d => d.Key)
-                        .Where(d => written.All(w => w.Key != d.Key)).ToList();
-                    await ledger.AppendAsync(batch);
+                    // Acceptance times never go back, as the write path stamps them.
+                    var batch = Enumerable.Range(0, random.Next(1, 200)).Select(_ => Donation(random, written.Count + random.Next(1_000_000), clock += random.Next(2)))
+                        .DistinctBy(d => d.Key).Where(d => written.All(w => w.Key != d.Key)).ToList();
+                    var moveMark = random.Next(3) == 0;
+                    await ledger.AppendAsync(batch, sumsThrough: moveMark ? batch.Max(d => d.AcceptedAt).AddMilliseconds(-random.Next(2)) : null);
+                    marksMoved += moveMark ? 1 : 0;
                     written.AddRange(batch);
+                    clock++;
                     break;
                 case < 8 when written.Count > 0:
                     var refunded = written[random.Next(written.Count)];
@@ -82,9 +92,9 @@ public sealed class LedgerSumsTests
                 default:
                     if (written.Count > 0)
                     {
-                        // A batch refused on a duplicate id leaves every sum as it was.
-                        var refusedBatch = new List<LedgerDonation> { Donation(random, -1 - step), written[random.Next(written.Count)] };
-                        await Assert.ThrowsAsync<DuplicateDonationException>(() => ledger.AppendAsync(refusedBatch));
+                        // A batch refused on a duplicate id leaves every sum and the mark as they were.
+                        var refusedBatch = new List<LedgerDonation> { Donation(random, -1 - step, clock), written[random.Next(written.Count)] };
+                        await Assert.ThrowsAsync<DuplicateDonationException>(() => ledger.AppendAsync(refusedBatch, sumsThrough: Start.AddMilliseconds(clock)));
                     }
                     break;
             }
@@ -92,7 +102,10 @@ public sealed class LedgerSumsTests
             Assert.True(differences.Count == 0, $"after step {step}: {string.Join("; ", differences.Take(5))}");
         }
         var sums = await ledger.LoadCampaignAsync(Campaign, null);
-        Assert.NotEmpty(sums.ProjectRaised);
+        Assert.True(marksMoved > 5, $"the mark moved {marksMoved} times");
+        Assert.NotNull(sums.SumsThrough);
+        Assert.True(sums.TailDonations > 0 || sums.SumsThrough >= written.Max(d => d.AcceptedAt));
+        Assert.Equal(written.Max(d => d.AcceptedAt), sums.LatestAcceptedAt);
         Assert.NotEmpty(sums.PoolDayMatched);
         Assert.Contains(Campaign, await ledger.CampaignIdsAsync());
     }
@@ -121,13 +134,13 @@ public sealed class LedgerSumsTests
         Assert.All(rows, r => Assert.Equal("partner-a", r.Donor.PartnerId));
     }
 
-    private static LedgerDonation Donation(Random random, int i)
+    private static LedgerDonation Donation(Random random, int i, int acceptedMs = 0)
     {
         var amount = random.Next(1, 5_000);
         var matches = Pools.Where(_ => random.Next(3) == 0).Select(p => new LedgerMatch(p, random.Next(1, amount + 1), 10_000)).ToList();
         return new LedgerDonation(
             random.Next(2) == 0 ? "partner-a" : "partner-b", $"d-{i}", Campaign, $"project-{random.Next(8)}", $"donor-{random.Next(20)}",
-            amount, "CNY", null, null, null, Start.AddMilliseconds(i), DateOnly.FromDayNumber(739_000 + random.Next(3)), "accepted", null, matches);
+            amount, "CNY", null, null, null, Start.AddMilliseconds(acceptedMs), DateOnly.FromDayNumber(739_000 + random.Next(3)), "accepted", null, matches);
     }
 
     private static async Task WithSqlite(Func<ILedgerStore, Task> check)

@@ -35,7 +35,7 @@ public sealed class AuthoritySimulationTests
         {
             total.Add(SimulationRun.Play(seed, steps: 1_200));
         }
-        Assert.True(total.MatchedBehind > 0 && total.SentBack > 0 && total.DuplicateKeyRefusals > 0 && total.FailedDuringLookup > 0 && total.Deferred > 0 && total.DonorsLoaded > 0
+        Assert.True(total.MatchedBehind > 0 && total.SentBack > 0 && total.DuplicateKeyRefusals > 0 && total.FailedDuringLookup > 0 && total.Deferred > 0 && total.DonorsLoaded > 0 && total.SumsMoves > 0 && total.RestoresWithTail > 0
             && total.DeathsWithBatchBehind[0] > 0 && total.DeathsWithBatchBehind[1] > 0, $"every case reached at least once; reached {total}");
     }
 

@@ -148,7 +148,12 @@ internal sealed partial class SimulatedAuthority
 
     private void RebuildFromLedger()
     {
-        _write.Restore(_ledger.Load(_write.RecentSince(_clock.Now)));
+        var snapshot = _ledger.Load(_write.RecentSince(_clock.Now));
+        RestoresWithTail += snapshot.TailDonations > 0 && snapshot.SumsThrough is not null ? 1 : 0;
+        _write.Restore(snapshot);
         _onRebuilt(_write.Book);
     }
+
+    /// <summary>Restores that added rows after the sums' mark to the sums.</summary>
+    public int RestoresWithTail { get; private set; }
 }

@@ -28,6 +28,9 @@ internal sealed partial class SimulatedAuthority
     /// <summary>Scaled down from the grain's 200,000 so that donors leave the working set and are loaded again all the time.</summary>
     public const int DonorsKept = 4;
 
+    /// <summary>Scaled from the grain's 1 s to the simulation's clock, so that the mark moves every few commits and restores read a tail.</summary>
+    public static readonly TimeSpan SumsEvery = TimeSpan.FromSeconds(5);
+
     private readonly SimulatedLedger _ledger;
     private readonly SimClock _clock;
     private readonly Action<MatchingBook> _onRebuilt;
@@ -42,7 +45,7 @@ internal sealed partial class SimulatedAuthority
         _clock = clock;
         _onRebuilt = onRebuilt;
         _write = new CampaignWritePath<DonationRequest, LedgerRow>(new SimRows(),
-            new WritePathLimits(MaxPending, maxBatch, MaxAttempts, RecentRowsCached, PruneAfterAccepted, DonorsKept), Scenario.Shanghai, () => clock.Now);
+            new WritePathLimits(MaxPending, maxBatch, MaxAttempts, RecentRowsCached, PruneAfterAccepted, DonorsKept, SumsEvery), Scenario.Shanghai, () => clock.Now);
     }
 
     /// <summary>
@@ -158,7 +161,7 @@ internal sealed partial class SimulatedAuthority
         _write.Match(batch, stored.Rows);
         if (_write.Committing is null)
         {
-            _write.StartCommit(batch);
+            StartCommit(batch);
         }
     }
 
@@ -170,11 +173,11 @@ internal sealed partial class SimulatedAuthority
     {
         var batch = _write.Committing ?? throw new InvalidOperationException("no batch in flight");
         Alive();
-        _ledger.Append(batch.Accepted);
+        _ledger.Append(batch.Accepted, _sumsThrough);
         _write.Committed(batch);
         if (_write.Next is { Stage: BatchStage.Matched } next)
         {
-            _write.StartCommit(next);
+            StartCommit(next);
         }
         ReleaseLock();
     }
@@ -208,10 +211,25 @@ internal sealed partial class SimulatedAuthority
         Alive();
         if (commitLanded && _write.Committing is { } batch)
         {
-            _ledger.Append(batch.Accepted);
+            _ledger.Append(batch.Accepted, _sumsThrough);
         }
         _dead = true;
     }
+
+    /// <summary><c>StartCommit</c> and the sums' mark its transaction moves (<c>CommitAsync</c>'s argument).</summary>
+    private void StartCommit(WriteBatch<DonationRequest, LedgerRow> batch)
+    {
+        if (_write.StartCommit(batch))
+        {
+            _sumsThrough = _write.SumsThroughFor(batch);
+            SumsMoves += _sumsThrough is null ? 0 : 1;
+        }
+    }
+
+    /// <summary>Commits that moved the durable sums' mark.</summary>
+    public int SumsMoves { get; private set; }
+
+    private DateTimeOffset? _sumsThrough;
 
     private void CollectAnswers()
     {
@@ -258,5 +276,5 @@ internal sealed class SimRows : IDonationRows<DonationRequest, LedgerRow>
             false, [.. matches.Select(m => new LedgerMatchRow(m.PoolId, m.AmountFen, m.RatioBps))]);
 
     public RowFigures Figures(LedgerRow row) =>
-        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(row.ToRecord)]);
+        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(row.ToRecord)], row.AcceptedAt);
 }

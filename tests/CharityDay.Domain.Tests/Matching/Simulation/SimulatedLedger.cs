@@ -6,9 +6,10 @@ namespace CharityDay.Domain.Tests.Matching.Simulation;
 /// <summary>
 /// The durable part of the simulation: what survives a silo death. Each write is one
 /// transaction, all or nothing, like <c>SqlLedgerStore</c>'s batch append, refund and clawback —
-/// each of which updates the durable sums in the same transaction, as the SQL does. <see cref="Load"/>
-/// answers the restore's queries of those sums, <see cref="Recompute"/> the verification's GROUP BY
-/// queries of the rows, <see cref="DonorDays"/> a batch's donor lookup.
+/// a batch may move the durable sums' mark forward, and a refund or clawback of a row up to the
+/// mark changes the sums, each in the same transaction, as the SQL does. <see cref="Load"/> answers
+/// the restore's queries (the sums plus the tail after the mark), <see cref="Recompute"/> the
+/// verification's GROUP BY queries of all the rows, <see cref="DonorDays"/> a batch's donor lookup.
 /// </summary>
 internal sealed class SimulatedLedger(int seed)
 {
@@ -18,6 +19,9 @@ internal sealed class SimulatedLedger(int seed)
     private readonly Dictionary<(string ProjectId, string PartnerId), (long Fen, long Count)> _raisedSums = [];
     private readonly Dictionary<(string PoolId, string ProjectId), (long Fen, long Count)> _poolProjectSums = [];
     private readonly Dictionary<(string PoolId, DateOnly Day), long> _poolDaySums = [];
+
+    /// <summary>The sums cover the rows accepted up to here (<c>campaign_sums_marks</c>); the rows after it are the tail.</summary>
+    private long _markMs = -1;
 
     // SQL promises no order for GROUP BY rows, so the rebuild gets them shuffled: a restore that
     // only worked in one order would fail here.
@@ -36,8 +40,11 @@ internal sealed class SimulatedLedger(int seed)
 
     public LedgerRow RowAt(int index) => _rows[_commitOrder[index]];
 
-    /// <summary>One transaction: a key already present (the primary key) refuses the whole batch.</summary>
-    public void Append(IReadOnlyList<LedgerRow> rows)
+    /// <summary>
+    /// One transaction: a key already present (the primary key) refuses the whole batch. With
+    /// <paramref name="sumsThrough"/>, the sums' mark moves there and the rows in between are added to the sums.
+    /// </summary>
+    public void Append(IReadOnlyList<LedgerRow> rows, DateTimeOffset? sumsThrough = null)
     {
         if (rows.Any(r => _rows.ContainsKey(r.Key)) || rows.Select(r => r.Key).Distinct().Count() != rows.Count)
         {
@@ -47,14 +54,28 @@ internal sealed class SimulatedLedger(int seed)
         {
             _commitOrder.Add(row.Key);
             _rows[row.Key] = row;
-            AddRaised(row, +1);
-            foreach (var match in row.Matches)
+        }
+        if (sumsThrough?.ToUnixTimeMilliseconds() is { } throughMs && throughMs > _markMs)
+        {
+            foreach (var row in Rows.Where(r => Ms(r) > _markMs && Ms(r) <= throughMs))
             {
-                AddMatched(row, match, +1);
+                if (!row.Refunded)
+                {
+                    AddRaised(row, +1);
+                }
+                foreach (var match in row.Matches.Where(m => m.IsLive))
+                {
+                    AddMatched(row, match, +1);
+                }
             }
+            _markMs = throughMs;
         }
         Version++;
     }
+
+    private static long Ms(LedgerRow row) => row.AcceptedAt.ToUnixTimeMilliseconds();
+
+    private bool InSums(LedgerRow row) => Ms(row) <= _markMs;
 
     /// <returns>false when the donation is unknown or already refunded (the UPDATE changed no row).</returns>
     public bool Refund(DonationKey key)
@@ -63,10 +84,13 @@ internal sealed class SimulatedLedger(int seed)
         {
             return false;
         }
-        AddRaised(row, -1);
-        foreach (var match in row.Matches.Where(m => m.IsLive))
+        if (InSums(row))
         {
-            AddMatched(row, match, -1);
+            AddRaised(row, -1);
+            foreach (var match in row.Matches.Where(m => m.IsLive))
+            {
+                AddMatched(row, match, -1);
+            }
         }
         _rows[key] = row with
         {
@@ -92,7 +116,7 @@ internal sealed class SimulatedLedger(int seed)
                 continue;
             }
             reversed.AddRange(row.Matches.Where(m => m.IsLive && m.PoolId == poolId).Select(m => (row, m)));
-            foreach (var match in row.Matches.Where(m => m.IsLive && m.PoolId == poolId))
+            foreach (var match in row.Matches.Where(m => m.IsLive && m.PoolId == poolId && InSums(row)))
             {
                 AddMatched(row, match, -1);
             }
@@ -110,6 +134,19 @@ internal sealed class SimulatedLedger(int seed)
         snapshot.ProjectRaised.AddRange(Shuffled(_raisedSums.Select(e => (e.Key.ProjectId, e.Key.PartnerId, e.Value.Fen, e.Value.Count))));
         snapshot.PoolProjectMatched.AddRange(Shuffled(_poolProjectSums.Select(e => (e.Key.PoolId, e.Key.ProjectId, e.Value.Fen, e.Value.Count))));
         snapshot.PoolDayMatched.AddRange(Shuffled(_poolDaySums.Select(e => (e.Key.PoolId, e.Key.Day, e.Value))));
+        // The tail: the rows after the mark, as they stand now.
+        var tail = Rows.Where(r => Ms(r) > _markMs).ToList();
+        var tailLive = tail.SelectMany(r => r.Matches.Where(m => m.IsLive).Select(m => (Row: r, Match: m))).ToList();
+        snapshot.ProjectRaised.AddRange(Shuffled(tail.Where(r => !r.Refunded).GroupBy(r => (r.ProjectId, r.Key.PartnerId))
+            .Select(g => (g.Key.ProjectId, g.Key.PartnerId, g.Sum(r => r.AmountFen), (long)g.Count()))));
+        snapshot.PoolProjectMatched.AddRange(Shuffled(tailLive.GroupBy(x => (x.Match.PoolId, x.Row.ProjectId))
+            .Select(g => (g.Key.PoolId, g.Key.ProjectId, g.Sum(x => x.Match.AmountFen), (long)g.Count()))));
+        snapshot.PoolDayMatched.AddRange(Shuffled(tailLive.GroupBy(x => (x.Match.PoolId, x.Row.LocalDay))
+            .Select(g => (g.Key.PoolId, g.Key.LocalDay, g.Sum(x => x.Match.AmountFen)))));
+        snapshot.TailDonations = tail.Count;
+        var latest = _commitOrder.Count == 0 ? (long?)null : Math.Max(_markMs, Rows.Max(Ms));
+        snapshot.LatestAcceptedAt = latest is { } ms and >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        snapshot.SumsThrough = _markMs >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(_markMs) : null;
         if (recentSince is { } since)
         {
             // accepted_at is stored in milliseconds and compared there; any status counts, as in the SQL.

@@ -116,6 +116,11 @@ internal sealed class PipelineCoverage
     /// <summary>Donors a capped pool needed whose day the book did not hold: read from the ledger.</summary>
     public int DonorsLoaded { get; set; }
 
+    /// <summary>Commits that moved the durable sums' mark, and restores that read rows after it.</summary>
+    public int SumsMoves { get; set; }
+
+    public int RestoresWithTail { get; set; }
+
     /// <summary>Silo deaths with a batch matched behind the commit in flight: [0] that commit lost, [1] landed.</summary>
     public int[] DeathsWithBatchBehind { get; } = new int[2];
 
@@ -127,11 +132,13 @@ internal sealed class PipelineCoverage
         FailedDuringLookup += other.FailedDuringLookup;
         Deferred += other.Deferred;
         DonorsLoaded += other.DonorsLoaded;
+        SumsMoves += other.SumsMoves;
+        RestoresWithTail += other.RestoresWithTail;
         DeathsWithBatchBehind[0] += other.DeathsWithBatchBehind[0];
         DeathsWithBatchBehind[1] += other.DeathsWithBatchBehind[1];
     }
 
     public override string ToString() =>
-        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, failed during a lookup {FailedDuringLookup}, deferred {Deferred}, donors loaded {DonorsLoaded}, " +
+        $"matched behind {MatchedBehind}, sent back {SentBack}, duplicate-key refusals {DuplicateKeyRefusals}, failed during a lookup {FailedDuringLookup}, deferred {Deferred}, donors loaded {DonorsLoaded}, sums moves {SumsMoves}, restores with a tail {RestoresWithTail}, " +
         $"deaths with a batch behind {DeathsWithBatchBehind[0]} (commit lost) / {DeathsWithBatchBehind[1]} (landed)";
 }

@@ -75,6 +75,9 @@ internal sealed partial class SimulationRun
     /// <summary>How often this run reached the pipeline's cases; a test requires the fixed seeds to reach each.</summary>
     public PipelineCoverage Coverage { get; } = new();
 
+    private int _sumsMovesOfDeadActivations;
+    private int _restoresOfDeadActivations;
+
     public static PipelineCoverage Play(int seed, int steps)
     {
         var run = new SimulationRun(seed);
@@ -90,6 +93,8 @@ internal sealed partial class SimulationRun
         {
             Assert.Fail(run.Report(e, steps));
         }
+        run.Coverage.SumsMoves += run.Authority.SumsMoves + run._sumsMovesOfDeadActivations;
+        run.Coverage.RestoresWithTail += run.Authority.RestoresWithTail + run._restoresOfDeadActivations;
         return run.Coverage;
     }
 
@@ -227,6 +232,8 @@ internal sealed partial class SimulationRun
             _model.SetPool(rules);
             _liveChanges.TakesEffect(rules, _step, "adopted from the pool store by the new activation");
         }
+        _sumsMovesOfDeadActivations += Authority.SumsMoves;
+        _restoresOfDeadActivations += Authority.RestoresWithTail;
         Authority = SimulatedAuthority.Activate(Ledger, _poolStore, Clock, _mix.MaxBatch, _auditor.OnRebuilt);
         // A waiter that runs as a commit ends (a PATCH adding a per-minute limit, then a refund) may
         // rebuild the book: the auditor must know the committed book as it is then.
