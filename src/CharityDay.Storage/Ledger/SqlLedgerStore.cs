@@ -490,8 +490,10 @@ public abstract class SqlLedgerStore : ILedgerStore
     {
         var snapshot = new CampaignLedgerSnapshot();
         await using var connection = await OpenAsync(ct);
-        // A reader's snapshot: the sums, the mark and the tail after it must agree with each other.
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        // One snapshot for every statement: the sums, the mark and the tail after it must agree with each
+        // other even while another process writes (verify-sums on a live system; PostgreSQL's default
+        // isolation would give each statement its own).
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var mark = await ReadMarkAsync(connection, tx, campaignId, ct) ?? -1;
         await ReadAsync(connection, tx,
             "SELECT project_id, partner_id, raised, donations FROM project_partner_sums WHERE campaign_id = @c",
