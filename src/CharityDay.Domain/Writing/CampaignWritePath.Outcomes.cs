@@ -100,11 +100,12 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         }
         _recent.Clear();
         _acceptedSincePrune = 0;
-        // Another activation may have stamped later times (its silo's clock ahead of ours): the rows
-        // after the sums' mark are read by acceptance time, so ours never go before them.
-        if (snapshot.LatestAcceptedAt is { } latest && latest > _lastAcceptedAt)
+        // Another activation may have stamped later times (its silo's clock ahead of ours), and the mark
+        // may sit on the latest one: the rows after the mark are read by acceptance time, so ours come
+        // strictly after every stored one.
+        if (snapshot.LatestAcceptedAt?.AddMilliseconds(1) is { } after && after > _lastAcceptedAt)
         {
-            _lastAcceptedAt = latest;
+            _lastAcceptedAt = after;
         }
         BookStale = false;
     }

@@ -125,4 +125,23 @@ public sealed class DonorWorkingSetTests
         harness.Give(OtherDonors(0, 3_000));
         Assert.Equal(0, harness.DonorsLoaded);
     }
+
+    [Fact]
+    public void A_donation_in_the_millisecond_of_the_sums_mark_is_still_restored()
+    {
+        // The migration marks a ledger's sums through its latest donation; the next activation's clock
+        // may read that very millisecond.
+        var harness = new WritePathHarness(donorsKept: 1_000, CappedPool());
+        harness.Give("x", 300);
+        var latest = harness.Ledger.Rows.Max(r => r.AcceptedAt);
+        harness.Ledger.Append([], sumsThrough: latest);
+        harness.Now = latest;
+        harness.Restart();
+
+        harness.Give("y", 400);
+        harness.Restart();
+
+        Assert.Equal((700L, 2L), (harness.Write.Totals[WritePathHarness.Project].RaisedFen, harness.Write.Totals[WritePathHarness.Project].DonationCount));
+        Assert.True(harness.Ledger.Rows.Last().AcceptedAt > latest);
+    }
 }
