@@ -67,18 +67,9 @@ chmod 0755 "$WORK" # the postgres user must reach its data dir inside
 FAILED_RUNS=0
 SIDE_PIDS=() SIDE_PID="" # the bench or recovery process running now
 
-stop_side() {
-  local p
-  for p in "${SIDE_PIDS[@]}"; do
-    if svc_alive "$p"; then kill -TERM "$p" 2>/dev/null; fi
-  done
-  for p in "${SIDE_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  SIDE_PIDS=()
-}
-
 cleanup() {
   trap '' INT TERM
-  stop_side
+  bench_stop_side
   bench_stop_all
   svc_pg_stop
   [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"

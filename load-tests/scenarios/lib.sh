@@ -10,6 +10,7 @@
 #   bench_host_stop PID                         # SIGTERM, then SIGKILL after 30 s
 #   bench_forget PID                            # drop a pid we have reaped ourselves (after kill -9 + wait)
 #   bench_baseline_start NAME DIR ARGS...       # starts load-tests/baselines server; sets BENCH_HOST_URL, BENCH_HOST_PID
+#   bench_stop_side                             # stops and reaps the load generators listed in SIDE_PIDS
 
 BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BENCH_HOST_DLL=$BENCH_ROOT/src/CharityDay.Host/bin/Release/net10.0/CharityDay.Host.dll
@@ -103,4 +104,14 @@ bench_stop_all() {
   local p
   for p in "${BENCH_PIDS[@]}"; do bench_host_stop "$p"; done
   BENCH_PIDS=()
+}
+
+# The processes a scenario starts beside the hosts (wrk, the .NET generator), listed in SIDE_PIDS.
+bench_stop_side() {
+  local p
+  for p in "${SIDE_PIDS[@]}"; do
+    if svc_alive "$p"; then kill -TERM "$p" 2>/dev/null; fi
+  done
+  for p in "${SIDE_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  SIDE_PIDS=()
 }

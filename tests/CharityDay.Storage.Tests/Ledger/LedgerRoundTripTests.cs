@@ -1,9 +1,7 @@
 using CharityDay.Domain;
 using CharityDay.Storage.Ledger;
-using CharityDay.Storage.Migrations;
-using CharityDay.Storage.Tests.Migrations;
-using Npgsql;
 using Xunit;
+using static CharityDay.Storage.Tests.Ledger.LedgerDatabases;
 
 namespace CharityDay.Storage.Tests.Ledger;
 
@@ -60,20 +58,5 @@ public sealed class LedgerRoundTripTests
         await Assert.ThrowsAsync<DuplicateDonationException>(() => ledger.AppendAsync(batch));
         var found = await ledger.FindAsync([.. batch.Select(d => d.Key)]);
         Assert.Equal([Donation(1_500).Key], found.Keys);
-    }
-
-    private static async Task WithSqlite(Func<ILedgerStore, Task> check)
-    {
-        using var file = new SqliteTestFile();
-        await MigrationRunner.ApplySqliteAsync(file.ConnectionString);
-        await check(new SqliteLedgerStore(file.ConnectionString));
-    }
-
-    private static async Task WithPostgres(Func<ILedgerStore, Task> check)
-    {
-        await using var database = await PostgresTestDatabase.CreateAsync();
-        await MigrationRunner.ApplyPostgresAsync(database.ConnectionString);
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await check(new PostgresLedgerStore(dataSource));
     }
 }

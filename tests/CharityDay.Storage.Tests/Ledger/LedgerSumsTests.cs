@@ -7,6 +7,7 @@ using CharityDay.Storage.Tests.Migrations;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Xunit;
+using static CharityDay.Storage.Tests.Ledger.LedgerDatabases;
 
 namespace CharityDay.Storage.Tests.Ledger;
 
@@ -141,20 +142,5 @@ public sealed class LedgerSumsTests
         return new LedgerDonation(
             random.Next(2) == 0 ? "partner-a" : "partner-b", $"d-{i}", Campaign, $"project-{random.Next(8)}", $"donor-{random.Next(20)}",
             amount, "CNY", null, null, null, Start.AddMilliseconds(acceptedMs), DateOnly.FromDayNumber(739_000 + random.Next(3)), "accepted", null, matches);
-    }
-
-    private static async Task WithSqlite(Func<ILedgerStore, Task> check)
-    {
-        using var file = new SqliteTestFile();
-        await MigrationRunner.ApplySqliteAsync(file.ConnectionString);
-        await check(new SqliteLedgerStore(file.ConnectionString));
-    }
-
-    private static async Task WithPostgres(Func<ILedgerStore, Task> check)
-    {
-        await using var database = await PostgresTestDatabase.CreateAsync();
-        await MigrationRunner.ApplyPostgresAsync(database.ConnectionString);
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await check(new PostgresLedgerStore(dataSource));
     }
 }
