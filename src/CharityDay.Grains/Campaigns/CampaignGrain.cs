@@ -42,11 +42,14 @@ public sealed partial class CampaignGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         if (state.State.Settings is null)
         {
+            // A campaign being created: nothing to restore (its first Put does, from an empty ledger).
+            CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
+                new KeyValuePair<string, object?>("campaign", CampaignId));
             return;
         }
-        var started = time.GetTimestamp();
         var projects = await Task.WhenAll(state.State.ProjectIds.Select(id => GrainFactory.GetGrain<IProjectGrain>(id).Get()));
         foreach (var project in projects.OfType<ProjectSettings>().Where(p => p.CampaignId == CampaignId))
         {

@@ -60,6 +60,7 @@ public sealed class DayScaleTests : IAsyncLifetime
         // What an SRE sees of it: the activation and its restore, the donor working set and its misses.
         var scrape = await Telemetry.PrometheusScrape.FromAsync(_deployment.Client());
         var tag = ("campaign", campaign);
+        // This process activated the campaign once (from the ledger, on the first donation after the kill).
         Assert.Equal(1, scrape.Single("charityday_campaign_activation_duration_milliseconds_count", tag));
         Assert.Equal(1, scrape.Single("charityday_campaign_rebuild_duration_milliseconds_count", tag, ("reason", "activation")));
         Assert.Equal(2, scrape.Single("charityday_campaign_donors_loaded_total", tag));
