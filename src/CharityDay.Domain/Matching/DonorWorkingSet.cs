@@ -44,9 +44,6 @@ public sealed class DonorDay(DateOnly day)
         _tallies = [];
     }
 
-    public IEnumerable<(string PoolId, DonorDayUsage Usage)> Tallies =>
-        _tallies.Select(t => (t.PoolId, new DonorDayUsage(t.MatchedFen, t.MatchCount)));
-
     private readonly record struct PoolTally(string PoolId, long MatchedFen, int MatchCount);
 }
 
@@ -65,9 +62,6 @@ public sealed class DonorWorkingSet(int capacity)
     public int Capacity { get; } = Math.Max(2, capacity);
 
     public int Count => _young.Count + _old.Count;
-
-    /// <summary>Donors dropped by rotation since the book was made (a metric's source).</summary>
-    public long Dropped { get; private set; }
 
     /// <summary>Finds the donor and marks them recently used.</summary>
     public DonorDay? Touch(DonorKey donor)
@@ -98,7 +92,6 @@ public sealed class DonorWorkingSet(int capacity)
 
     public void Clear()
     {
-        Dropped += Count;
         _young = [];
         _old = [];
     }
@@ -110,7 +103,6 @@ public sealed class DonorWorkingSet(int capacity)
         {
             return false;
         }
-        Dropped += _old.Count;
         _old = _young;
         _young = [];
         return true;
@@ -130,6 +122,4 @@ public sealed class DonorWorkingSet(int capacity)
         }
         return forgotten;
     }
-
-    public IEnumerable<KeyValuePair<DonorKey, DonorDay>> Entries => _young.Concat(_old);
 }

@@ -167,7 +167,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         foreach (var item in batch.Items)
         {
             var donor = _rows.DonorOf(item.Request);
-            if (!missing.Contains(donor) && Book.MustLoad(donor, _rows.ProjectOf(item.Request)))
+            if (Book.MustLoad(donor, _rows.ProjectOf(item.Request)))
             {
                 missing.Add(donor);
             }
@@ -183,11 +183,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         {
             Book.LoadDonor(donor, load.Day, byDonor[donor].Select(r => (r.PoolId, r.MatchedFen, r.MatchCount)));
         }
-        DonorsLoaded += load.Donors.Count;
     }
-
-    /// <summary>Donors read from the ledger since the path was made (a metric's source).</summary>
-    public long DonorsLoaded { get; private set; }
 
     /// <summary>
     /// Classifies each donation of the batch in arrival order — an in-batch sibling, a replay or

@@ -357,12 +357,8 @@ public abstract class SqlLedgerStore : ILedgerStore
         var delta = new LedgerSumsDelta();
         string? campaignId = null, projectId = null;
         long amount = 0, acceptedAtMs = 0;
-        await using (var command = connection.CreateCommand())
+        await using (var command = DonationCommand(connection, tx, key, "SELECT campaign_id, project_id, amount, accepted_at FROM donations WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'" + LockReadRows))
         {
-            command.Transaction = tx;
-            command.CommandText = "SELECT campaign_id, project_id, amount, accepted_at FROM donations WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'" + LockReadRows;
-            AddParameter(command, "@p", key.PartnerId);
-            AddParameter(command, "@d", key.DonationId);
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
@@ -383,42 +379,39 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             delta.AddRaised(campaignId, projectId, key.PartnerId, -amount, -1);
         }
-        await using (var command = connection.CreateCommand())
+        await using (var command = DonationCommand(connection, tx, key, "UPDATE donations SET status = 'refunded', refunded_at = @at WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'"))
         {
-            command.Transaction = tx;
-            command.CommandText = "UPDATE donations SET status = 'refunded', refunded_at = @at WHERE partner_id = @p AND donation_id = @d AND status = 'accepted'";
             AddParameter(command, "@at", atMs);
-            AddParameter(command, "@p", key.PartnerId);
-            AddParameter(command, "@d", key.DonationId);
             await command.ExecuteNonQueryAsync(ct);
         }
-        await using (var command = connection.CreateCommand())
+        if (inSums)
         {
-            command.Transaction = tx;
-            command.CommandText = "SELECT pool_id, local_day, amount FROM matches WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL" + LockReadRows;
-            AddParameter(command, "@p", key.PartnerId);
-            AddParameter(command, "@d", key.DonationId);
+            await using var command = DonationCommand(connection, tx, key, "SELECT pool_id, local_day, amount FROM matches WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL" + LockReadRows);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (inSums)
-                {
-                    delta.AddMatched(campaignId, reader.GetString(0), projectId, reader.GetInt32(1), -reader.GetInt64(2), -1);
-                }
+                delta.AddMatched(campaignId, reader.GetString(0), projectId, reader.GetInt32(1), -reader.GetInt64(2), -1);
             }
         }
-        await using (var command = connection.CreateCommand())
+        await using (var command = DonationCommand(connection, tx, key, "UPDATE matches SET reversed_at = @at, reversal = 'refund' WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL"))
         {
-            command.Transaction = tx;
-            command.CommandText = "UPDATE matches SET reversed_at = @at, reversal = 'refund' WHERE partner_id = @p AND donation_id = @d AND reversed_at IS NULL";
             AddParameter(command, "@at", atMs);
-            AddParameter(command, "@p", key.PartnerId);
-            AddParameter(command, "@d", key.DonationId);
             await command.ExecuteNonQueryAsync(ct);
         }
         await ApplySumsAsync(connection, tx, delta, ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>A statement inside <paramref name="tx"/> about one donation, its key bound as @p and @d.</summary>
+    private static DbCommand DonationCommand(DbConnection connection, DbTransaction tx, DonationKey key, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        AddParameter(command, "@p", key.PartnerId);
+        AddParameter(command, "@d", key.DonationId);
+        return command;
     }
 
     public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
