@@ -26,7 +26,6 @@ public static class ApiComposition
         services.AddSingleton<CampaignSnapshots>();
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
-        services.AddSingleton<AuditLog>();
         services.AddProblemDetails();
         ApiTelemetry.Register();
         return services;
@@ -71,14 +70,18 @@ public static class ApiComposition
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
         logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
-        var unavailable = error is TimeoutException or OrleansException or Storage.Ledger.FencedOutException or StackExchange.Redis.RedisException;
+        var unavailable = error is TimeoutException or OrleansException or CharityDay.Domain.Writing.FencedOutException or StackExchange.Redis.RedisException;
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {
             http.Response.Headers.RetryAfter = "1";
         }
+        // An admin write's retry is safe with its Idempotency-Key (the first outcome is kept); a donation's with its ids.
+        var retry = http.Request.Path.StartsWithSegments("/v1/admin") && !HttpMethods.IsGet(http.Request.Method)
+            ? "the request may be retried with the same Idempotency-Key"
+            : "the request may be retried with the same ids";
         var details = ApiProblem.Details(status, unavailable ? "unavailable" : "internal-error",
-            unavailable ? "The service cannot take this request now." : "Internal error.", "the request may be retried with the same ids");
+            unavailable ? "The service cannot take this request now." : "Internal error.", retry);
         http.Response.StatusCode = status;
         await TypedResults.Problem(details).ExecuteAsync(http);
     }

@@ -10,12 +10,26 @@ namespace CharityDay.Contracts;
 public interface ICampaignGrain : IGrainWithStringKey
 {
     [Alias("GetSettings")] Task<CampaignSettings?> GetSettings();
-    [Alias("Put")] Task<Change<CampaignSettings>> Put(CampaignSettings settings);
-    [Alias("UpsertProject")] Task UpsertProject(ProjectSettings project);
-    [Alias("UpsertPool")] Task UpsertPool(PoolSettings pool);
+
+    // Admin writes of the campaign, its projects and its pools: each under the write lock and the
+    // writer fence, committed with its audit entry (and Idempotency-Key answer) in one transaction,
+    // and in effect for every donation after it answered (SPEC §3 invariant 4, §4 safe administration).
+    [Alias("PutCampaign")] Task<AdminAnswer> PutCampaign(AdminRequest request, CampaignSettings settings);
+    [Alias("PutProject")] Task<AdminAnswer> PutProject(AdminRequest request, ProjectSettings project);
+    [Alias("PutPool")] Task<AdminAnswer> PutPool(AdminRequest request, PoolSettings pool);
+
+    /// <summary>
+    /// Applies a patch the caller merged onto <paramref name="expected"/>. When the pool changed since
+    /// (another patch won the race) nothing is applied and the refusal is a stale merge, so the caller
+    /// merges again instead of silently undoing the other change. The budget delta is added to the
+    /// budget as it is now, so concurrent top-ups add up.
+    /// </summary>
+    [Alias("PatchPool")] Task<AdminAnswer> PatchPool(AdminRequest request, PoolSettings expected, PoolSettings merged, long budgetDeltaFen);
+    [Alias("Clawback")] Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string reason);
+    [Alias("GetPool")] Task<PoolSettings?> GetPool(string poolId);
+
     [Alias("Donate")] Task<IReadOnlyList<DonationOutcome>> Donate(IReadOnlyList<DonationRequest> donations);
     [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
-    [Alias("Clawback")] Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId);
     [Alias("GetView")] Task<CampaignView?> GetView();
     [Alias("GetPoolUsage")] Task<PoolUsageView> GetPoolUsage(string poolId);
 
@@ -26,57 +40,51 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("GetSnapshot")] Task<CampaignSnapshot?> GetSnapshot(long knownVersion);
 }
 
-[Alias("cd.IProjectGrain")]
-public interface IProjectGrain : IGrainWithStringKey
-{
-    // AlwaysInterleave: the campaign reads its catalog while a Put here awaits the campaign.
-    [Alias("Get"), AlwaysInterleave] Task<ProjectSettings?> Get();
-    [Alias("Put")] Task<Change<ProjectSettings>> Put(ProjectSettings settings);
-}
-
-[Alias("cd.IPoolGrain")]
-public interface IPoolGrain : IGrainWithStringKey
-{
-    [Alias("Get"), AlwaysInterleave] Task<PoolSettings?> Get();
-    [Alias("Put")] Task<Change<PoolSettings>> Put(PoolSettings settings);
-
-    /// <summary>
-    /// Applies a patch the caller merged onto <paramref name="expected"/>. When the pool changed since
-    /// (another patch won the race) nothing is applied and the outcome is stale, so the caller merges
-    /// again instead of silently undoing the other change. The budget delta is added to the budget as
-    /// stored now, so concurrent top-ups add up.
-    /// </summary>
-    [Alias("Patch")] Task<PoolPatchOutcome> Patch(PoolSettings expected, PoolSettings merged, long budgetDeltaFen);
-}
-
 [Alias("cd.IPartnerGrain")]
 public interface IPartnerGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<PartnerSettings?> Get();
-    [Alias("Put")] Task<Change<PartnerSettings>> Put(PartnerSettings settings);
+    [Alias("Put")] Task<AdminAnswer> Put(AdminRequest request, PartnerSettings settings);
 }
 
 [Alias("cd.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<ApiKeyRecord?> Get();
-    [Alias("Create")] Task Create(ApiKeyRecord key);
-    [Alias("Revoke")] Task<Change<ApiKeyRecord>?> Revoke();
+    [Alias("Create")] Task<AdminAnswer> Create(AdminRequest request, ApiKeyRecord key);
+    [Alias("Revoke")] Task<AdminAnswer> Revoke(AdminRequest request);
 }
 
-/// <summary>Knows whether any manager key exists, so the host can create the first one.</summary>
+/// <summary>Every key id with its role, loaded from the store; creates the first manager key exactly once.</summary>
 [Alias("cd.IKeyDirectoryGrain")]
 public interface IKeyDirectoryGrain : IGrainWithIntegerKey
 {
+    /// <summary>Whether an unrevoked manager key exists.</summary>
     [Alias("HasManagerKey")] Task<bool> HasManagerKey();
-    [Alias("Register")] Task Register(string keyId, string role);
+    [Alias("Register")] Task Register(string keyId, string role, bool revoked);
+
+    /// <summary>Creates <paramref name="key"/> when no unrevoked manager key exists; false when one does.</summary>
+    [Alias("CreateFirstManagerKey")] Task<bool> CreateFirstManagerKey(ApiKeyRecord key);
 
     /// <summary>Key ids (with their role) registered since the cursor: every silo's copy knows which ids exist.</summary>
     [Alias("Since")] Task<DirectoryDelta> Since(DirectoryCursor cursor);
 }
 
-[GenerateSerializer, Immutable, Alias("cd.PoolPatchOutcome")]
-public sealed record PoolPatchOutcome(Change<PoolSettings>? Change, string? Error, bool Stale = false);
+/// <summary>
+/// Admin reads off the store, on any silo: the store is the truth an admin write committed to before
+/// it answered, so every admin read after that answer shows it (SPEC §4 read-your-writes).
+/// </summary>
+[Alias("cd.IAdminReadGrain")]
+public interface IAdminReadGrain : IGrainWithIntegerKey
+{
+    [Alias("GetSetting")] Task<AdminRowView?> GetSetting(string kind, string id);
+    [Alias("List")] Task<IReadOnlyList<AdminRowView>> List(string kind, string? campaignId, string? after, int limit);
+
+    /// <summary>Entries after <paramref name="afterSeq"/>, oldest first; <paramref name="campaignIds"/> null: every campaign.</summary>
+    [Alias("Audit")] Task<IReadOnlyList<AuditEntryView>> Audit(IReadOnlyList<string>? campaignIds, bool includeGlobal, long afterSeq, int limit);
+    [Alias("AuditHead")] Task<AuditEntryView?> AuditHead();
+    [Alias("KeysLastUsed")] Task<IReadOnlyDictionary<string, DateTimeOffset>> KeysLastUsed(IReadOnlyList<string> keyIds);
+}
 
 /// <summary>Reads a partner's donation from the ledger and routes its refund to its campaign.</summary>
 [Alias("cd.IDonationLookupGrain")]

@@ -4,7 +4,7 @@ using CharityDay.Grains.Telemetry;
 using CharityDay.Host;
 using CharityDay.ServiceDefaults;
 
-string[] verbs = ["migrate", "verify-sums"];
+string[] verbs = ["migrate", "verify-sums", "audit-verify"];
 var verb = verbs.Contains(args.FirstOrDefault()) ? args[0] : null;
 var builder = WebApplication.CreateBuilder(verb is null ? args : args.Skip(1).Where(a => a.StartsWith('-')).ToArray());
 var options = builder.Configuration.GetSection(CharityDayOptions.Section).Get<CharityDayOptions>() ?? new CharityDayOptions();
@@ -14,12 +14,19 @@ if (verb == "verify-sums")
     return await VerifySums.RunAsync(options, builder.Configuration, [.. args.Skip(1).Where(a => !a.StartsWith('-'))]);
 }
 
+if (verb == "audit-verify")
+{
+    return await AuditVerify.RunAsync(StorageProfile.OpenLedger(options, builder.Configuration));
+}
+
 if (verb == "migrate")
 {
     var applied = await StorageProfile.MigrateAsync(options, builder.Configuration);
     Console.WriteLine($"CharityDay: {applied} migration(s) applied ({(options.IsProduction ? "PostgreSQL" : "SQLite")}); the schema is up to date.");
     return 0;
 }
+
+BootstrapKey.Validate(options);
 
 // The embedded profile owns its file and always migrates; a production silo only when told to.
 if (!options.IsProduction || options.MigrateOnStart)

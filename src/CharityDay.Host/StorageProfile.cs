@@ -134,7 +134,7 @@ public static class StorageProfile
     }
 
     /// <summary>The ledger alone, outside the host (the maintenance verbs).</summary>
-    public static ILedgerStore OpenLedger(CharityDayOptions options, IConfiguration configuration) =>
+    public static SqlLedgerStore OpenLedger(CharityDayOptions options, IConfiguration configuration) =>
         options.IsProduction
             ? new PostgresLedgerStore(new NpgsqlDataSourceBuilder(PostgresConnectionString(configuration)).Build())
             : new SqliteLedgerStore(SqliteLedgerStore.ConnectionStringFor(SqlitePath(options)));
@@ -145,12 +145,16 @@ public static class StorageProfile
         {
             var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString(configuration)).Build();
             services.AddSingleton(dataSource);
-            services.AddSingleton<ILedgerStore>(new PostgresLedgerStore(dataSource));
+            var store = new PostgresLedgerStore(dataSource);
+            services.AddSingleton<ILedgerStore>(store);
+            services.AddSingleton<IAdminStore>(store);
         }
         else
         {
             var connectionString = SqliteLedgerStore.ConnectionStringFor(SqlitePath(options));
-            services.AddSingleton<ILedgerStore>(new SqliteLedgerStore(connectionString));
+            var store = new SqliteLedgerStore(connectionString);
+            services.AddSingleton<ILedgerStore>(store);
+            services.AddSingleton<IAdminStore>(store);
             services.AddHostedService(sp => new SqliteWalCheckpointer(connectionString, sp.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
         }
     }

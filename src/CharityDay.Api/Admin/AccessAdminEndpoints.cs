@@ -3,7 +3,6 @@ using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
 using CharityDay.Contracts;
 using CharityDay.Domain;
-using CharityDay.Storage.Ledger;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,15 +12,17 @@ namespace CharityDay.Api.Admin;
 /// <summary>Partners, API keys and the audit log. Partners and keys span campaigns: unscoped managers only.</summary>
 public static class AccessAdminEndpoints
 {
-    public const int MaxAuditEntries = 10_000;
-
     public static void MapAccessAdmin(this IEndpointRouteBuilder app)
     {
         app.MapPut("/v1/admin/partners/{partnerId}", PutPartner);
+        app.MapGet("/v1/admin/partners/{partnerId}", GetPartner);
+        app.MapGet("/v1/admin/partners", ListPartners);
         app.MapPost("/v1/admin/keys", CreateKey);
+        app.MapGet("/v1/admin/keys", ListKeys);
         app.MapDelete("/v1/admin/keys/{keyId}", RevokeKey);
         app.MapGet("/v1/admin/audit", GetAudit);
-        app.MapBadIdFallback("/v1/admin/partners", "partnerId", ["PUT"], AdminGuard.ManagerOrViewer);
+        app.MapGet("/v1/admin/audit/head", GetAuditHead);
+        app.MapBadIdFallback("/v1/admin/partners", "partnerId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
         app.MapBadIdFallback("/v1/admin/keys", "keyId", ["DELETE"], AdminGuard.ManagerOrViewer);
     }
 
@@ -37,7 +38,7 @@ public static class AccessAdminEndpoints
             : (null, ApiProblem.Forbidden("only a manager key for all campaigns may manage partners and keys"));
     }
 
-    private static async Task<IResult> PutPartner(HttpContext context, string partnerId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> PutPartner(HttpContext context, string partnerId, IGrainFactory grains)
     {
         var (caller, denied) = await RequireGlobalManagerAsync(context);
         if (denied is not null)
@@ -60,13 +61,15 @@ public static class AccessAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        var change = await grains.GetGrain<IPartnerGrain>(partnerId).Put(new PartnerSettings(partnerId, name!, rateLimit));
-        await audit.RecordAsync(caller!, change.Before is null ? "partner.create" : "partner.replace", "partner", partnerId, null,
-            change.Before is null ? null : AdminJson.Partner(change.Before), AdminJson.Partner(change.After));
-        return CatalogAdminEndpoints.Created(change.Before is null, AdminJson.Partner(change.After));
+        var (request, badHeader) = AdminHttp.Request(context, caller!, body);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
+        return AdminHttp.Answer(await grains.GetGrain<IPartnerGrain>(partnerId).Put(request!, new PartnerSettings(partnerId, name!, rateLimit)));
     }
 
-    private static async Task<IResult> CreateKey(HttpContext context, IGrainFactory grains, AuditLog audit, TimeProvider time)
+    private static async Task<IResult> CreateKey(HttpContext context, IGrainFactory grains, TimeProvider time)
     {
         var (caller, denied) = await RequireGlobalManagerAsync(context);
         if (denied is not null)
@@ -119,14 +122,21 @@ public static class AccessAdminEndpoints
         {
             return ApiProblem.NotFound("partnerId", $"partner {partnerId} does not exist");
         }
+        var (request, badHeader) = AdminHttp.Request(context, caller!, body);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
         var (keyId, secret) = ApiKeySecrets.Create();
         var key = new ApiKeyRecord(keyId, ApiKeySecrets.Hash(secret), role!, partnerId, campaignIds, time.GetUtcNow(), Revoked: false);
-        await grains.GetGrain<IApiKeyGrain>(keyId).Create(key);
-        await audit.RecordAsync(caller!, "key.create", "key", keyId, null, null, AdminJson.Key(key));
-        return TypedResults.Json(new { keyId, secret, role, partnerId, campaignIds }, statusCode: StatusCodes.Status201Created);
+        var answer = await grains.GetGrain<IApiKeyGrain>(keyId).Create(request!, key);
+        // Secrets are never stored, so only this first answer shows one; a replay's secret is null.
+        return AdminHttp.Answer(answer is { Refusal: null, Replayed: false }
+            ? answer with { Body = AdminSettingsJson.Wire(AdminJson.CreatedKey(key, secret)) }
+            : answer);
     }
 
-    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, IGrainFactory grains, AuditLog audit, KeyAuthenticator authenticator)
+    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, IGrainFactory grains, KeyAuthenticator authenticator)
     {
         var (caller, denied) = await RequireGlobalManagerAsync(context);
         if (denied is not null)
@@ -142,32 +152,122 @@ public static class AccessAdminEndpoints
             return ApiProblem.NotAllowed("configured-key", "The bootstrap key is configuration, not data.", "keyId",
                 "remove CharityDay:BootstrapManagerKey from the configuration to retire the bootstrap key");
         }
-        var change = await grains.GetGrain<IApiKeyGrain>(keyId).Revoke();
-        if (change is null)
+        var (request, badHeader) = AdminHttp.Request(context, caller!, null);
+        if (badHeader is not null)
         {
-            return ApiProblem.NotFound("keyId", $"key {keyId} does not exist");
+            return badHeader;
         }
-        if (!change.Before!.Revoked)
+        var answer = await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(request!);
+        if (answer.Refusal is not null)
         {
-            await audit.RecordAsync(caller!, "key.revoke", "key", keyId, null, AdminJson.Key(change.Before), AdminJson.Key(change.After));
+            return AdminHttp.Answer(answer);
         }
         // Every silo keeps a key's record for at most KeyAuthenticator.MaxAge, counted from a read that
         // started before the revocation was stored at the latest. Answering only after that long means
         // that once this answers, every silo refuses the key.
         authenticator.Forget(keyId);
         await Task.Delay(KeyAuthenticator.MaxAge);
-        return TypedResults.NoContent();
+        return AdminHttp.Answer(answer);
     }
 
-    private static async Task<IResult> GetAudit(HttpContext context, ILedgerStore ledger)
+    private static async Task<IResult> GetPartner(HttpContext context, string partnerId, IGrainFactory grains)
+    {
+        var (caller, denied) = await RequireGlobalReaderAsync(context);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!Identifiers.IsValid(partnerId))
+        {
+            return ApiProblem.InvalidId("partnerId");
+        }
+        return await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Partner, partnerId) is { } row
+            ? AdminHttp.WithETag(AdminJson.Partner(AdminSettingsJson.Load<PartnerSettings>(row.SettingsJson)), row.ETag)
+            : ApiProblem.NotFound("partnerId", $"partner {partnerId} does not exist");
+    }
+
+    private static async Task<IResult> ListPartners(HttpContext context, IGrainFactory grains)
+    {
+        var (_, denied) = await RequireGlobalReaderAsync(context);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var (page, bad) = AdminPages.Read(context);
+        return bad ?? await AdminPages.ListAsync(grains, AdminKinds.Partner, null, page!, _ => true,
+            row => AdminJson.Partner(AdminSettingsJson.Load<PartnerSettings>(row.SettingsJson)));
+    }
+
+    /// <summary>Every key, never a secret or its hash, with when it was last used (null until then).</summary>
+    private static async Task<IResult> ListKeys(HttpContext context, IGrainFactory grains)
+    {
+        var (_, denied) = await RequireGlobalManagerAsync(context);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var (page, bad) = AdminPages.Read(context);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        if (page!.After is { } after && !Identifiers.IsValid(after))
+        {
+            return ApiProblem.Invalid("after", "must be the next cursor of the previous page");
+        }
+        var reads = grains.GetGrain<IAdminReadGrain>(0);
+        var rows = await reads.List(AdminKinds.Key, null, page.After, page.Limit + 1);
+        var keys = rows.Take(page.Limit).Select(r => AdminSettingsJson.Load<ApiKeyRecord>(r.SettingsJson)).ToList();
+        var lastUsed = await reads.KeysLastUsed([.. keys.Select(k => k.KeyId)]);
+        return TypedResults.Ok(new
+        {
+            items = keys.Select(k => new
+            {
+                keyId = k.KeyId,
+                role = k.Role,
+                partnerId = k.PartnerId,
+                campaignIds = k.CampaignIds,
+                createdAt = k.CreatedAt,
+                lastUsedAt = lastUsed.TryGetValue(k.KeyId, out var at) ? at : (DateTimeOffset?)null,
+                revoked = k.Revoked,
+            }).ToList(),
+            next = rows.Count > page.Limit ? keys[^1].KeyId : null,
+        });
+    }
+
+    private static async Task<(Caller? Caller, IResult? Problem)> RequireGlobalReaderAsync(HttpContext context)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
+        if (denied is not null)
+        {
+            return (null, denied);
+        }
+        return caller!.Role == Roles.Viewer || caller.ManagesAllCampaigns
+            ? (caller, null)
+            : (null, ApiProblem.Forbidden("only a manager key for all campaigns (or a viewer) may read partners"));
+    }
+
+    /// <summary>The chained audit log, oldest first, a page at a time; the cursor is the last entry's seq.</summary>
+    private static async Task<IResult> GetAudit(HttpContext context, IGrainFactory grains)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
         if (denied is not null)
         {
             return denied;
         }
+        var (page, bad) = AdminPages.Read(context);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        long afterSeq = 0;
+        if (page!.After is { } after && (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterSeq) || afterSeq < 0))
+        {
+            return ApiProblem.Invalid("after", "must be the next cursor of the previous page");
+        }
         var campaignId = context.Request.Query["campaignId"].ToString();
-        IReadOnlyList<AuditEntry> entries;
+        var reads = grains.GetGrain<IAdminReadGrain>(0);
+        IReadOnlyList<AuditEntryView> entries;
         if (campaignId.Length > 0)
         {
             if (!Identifiers.IsValid(campaignId))
@@ -178,26 +278,43 @@ public static class AccessAdminEndpoints
             {
                 return Guard.OutOfScope(campaignId);
             }
-            entries = await ledger.QueryAuditAsync([campaignId], includeGlobal: false, MaxAuditEntries);
+            entries = await reads.Audit([campaignId], includeGlobal: false, afterSeq, page.Limit + 1);
         }
         else
         {
             // A scoped manager sees its own campaigns; partners and keys are not its business.
             var scoped = caller!.Role == Roles.Manager && caller.CampaignIds is not null;
-            entries = await ledger.QueryAuditAsync(scoped ? caller.CampaignIds : null, includeGlobal: !scoped, MaxAuditEntries);
+            entries = await reads.Audit(scoped ? caller.CampaignIds : null, includeGlobal: !scoped, afterSeq, page.Limit + 1);
         }
-        return TypedResults.Ok(entries.Select(e => new
+        var items = entries.Take(page.Limit).ToList();
+        return TypedResults.Ok(new
         {
-            id = e.Id,
-            at = e.At,
-            keyId = e.KeyId,
-            campaignId = e.CampaignId,
-            action = e.Action,
-            entityType = e.EntityType,
-            entityId = e.EntityId,
-            before = Parse(e.BeforeJson),
-            after = Parse(e.AfterJson),
-        }));
+            items = items.Select(e => new
+            {
+                seq = e.Seq,
+                at = e.At,
+                keyId = e.KeyId,
+                action = e.Action,
+                target = e.Target,
+                campaignId = e.CampaignId,
+                before = Parse(e.BeforeJson),
+                after = Parse(e.AfterJson),
+                prevHash = e.PrevHash,
+                hash = e.Hash,
+            }).ToList(),
+            next = entries.Count > page.Limit ? items[^1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        });
+    }
+
+    private static async Task<IResult> GetAuditHead(HttpContext context, IGrainFactory grains)
+    {
+        var (_, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var head = await grains.GetGrain<IAdminReadGrain>(0).AuditHead();
+        return TypedResults.Ok(new { seq = head!.Seq, hash = head.Hash });
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

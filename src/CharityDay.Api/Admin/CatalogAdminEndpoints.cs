@@ -19,11 +19,14 @@ public static class CatalogAdminEndpoints
         app.MapGet("/v1/admin/campaigns/{campaignId}", GetCampaign);
         app.MapPut("/v1/admin/projects/{projectId}", PutProject);
         app.MapGet("/v1/admin/projects/{projectId}", GetProject);
+        app.MapGet("/v1/admin/campaigns", ListCampaigns);
+        app.MapGet("/v1/admin/campaigns/{campaignId}/projects", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Project));
+        app.MapGet("/v1/admin/campaigns/{campaignId}/pools", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Pool));
         app.MapBadIdFallback("/v1/admin/campaigns", "campaignId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
         app.MapBadIdFallback("/v1/admin/projects", "projectId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
     }
 
-    private static async Task<IResult> PutCampaign(HttpContext context, string campaignId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> PutCampaign(HttpContext context, string campaignId, IGrainFactory grains)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -60,10 +63,12 @@ public static class CatalogAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        var change = await grains.GetGrain<ICampaignGrain>(campaignId).Put(new CampaignSettings(campaignId, name!, timeZone, startsAt, endsAt));
-        await audit.RecordAsync(caller, change.Before is null ? "campaign.create" : "campaign.replace", "campaign", campaignId, campaignId,
-            change.Before is null ? null : AdminJson.Campaign(change.Before), AdminJson.Campaign(change.After));
-        return Created(change.Before is null, AdminJson.Campaign(change.After));
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
+        return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(campaignId).PutCampaign(request!, new CampaignSettings(campaignId, name!, timeZone, startsAt, endsAt)));
     }
 
     private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains)
@@ -81,11 +86,12 @@ public static class CatalogAdminEndpoints
         {
             return Guard.OutOfScope(campaignId);
         }
-        var settings = await grains.GetGrain<ICampaignGrain>(campaignId).GetSettings();
-        return settings is null ? ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist") : TypedResults.Ok(AdminJson.Campaign(settings));
+        return await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Campaign, campaignId) is { } row
+            ? AdminHttp.WithETag(AdminJson.Campaign(AdminSettingsJson.Load<CampaignSettings>(row.SettingsJson)), row.ETag)
+            : ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
     }
 
-    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -124,53 +130,20 @@ public static class CatalogAdminEndpoints
         {
             return Guard.OutOfScope(campaignId!);
         }
-        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetSettings() is null)
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
+        if (badHeader is not null)
         {
-            return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
+            return badHeader;
         }
-        var project = grains.GetGrain<IProjectGrain>(projectId);
-        var existing = await project.Get();
-        if (existing is not null && existing.CampaignId != campaignId)
+        if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Project, projectId) is { } existing && existing.CampaignId != campaignId)
         {
-            if (!caller.CanManage(existing.CampaignId))
-            {
-                // A key scoped elsewhere learns nothing about the other campaign's project.
-                return Guard.OutOfScope(existing.CampaignId);
-            }
-            return ApiProblem.Conflict("campaignId", $"project {projectId} belongs to campaign {existing.CampaignId}; a project cannot change campaign");
+            // A key scoped elsewhere learns nothing about the other campaign's project.
+            return caller.CanManage(existing.CampaignId!)
+                ? ApiProblem.Conflict("campaignId", $"project {projectId} belongs to campaign {existing.CampaignId}; a project cannot change campaign")
+                : Guard.OutOfScope(existing.CampaignId!);
         }
-        if (parentProjectId is not null && await CheckParentAsync(grains, projectId, campaignId!, parentProjectId) is { } parentProblem)
-        {
-            return parentProblem;
-        }
-        var change = await project.Put(new ProjectSettings(projectId, campaignId!, name!, organization, parentProjectId, goal, status));
-        await audit.RecordAsync(caller, change.Before is null ? "project.create" : "project.replace", "project", projectId, campaignId,
-            change.Before is null ? null : AdminJson.Project(change.Before), AdminJson.Project(change.After));
-        return Created(change.Before is null, AdminJson.Project(change.After));
-    }
-
-    /// <summary>The parent must exist in the same campaign, and the parent chain must not loop back.</summary>
-    private static async Task<IResult?> CheckParentAsync(IGrainFactory grains, string projectId, string campaignId, string parentProjectId)
-    {
-        var parent = await grains.GetGrain<IProjectGrain>(parentProjectId).Get();
-        if (parent is null)
-        {
-            return ApiProblem.NotFound("parentProjectId", $"project {parentProjectId} does not exist");
-        }
-        if (parent.CampaignId != campaignId)
-        {
-            return ApiProblem.Invalid("parentProjectId", $"project {parentProjectId} belongs to another campaign");
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal) { projectId };
-        for (var ancestor = parent; ancestor is not null; )
-        {
-            if (!seen.Add(ancestor.ProjectId))
-            {
-                return ApiProblem.Invalid("parentProjectId", "the parent chain would form a cycle");
-            }
-            ancestor = ancestor.ParentProjectId is { } next ? await grains.GetGrain<IProjectGrain>(next).Get() : null;
-        }
-        return null;
+        return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(campaignId!)
+            .PutProject(request!, new ProjectSettings(projectId, campaignId!, name!, organization, parentProjectId, goal, status)));
     }
 
     private static async Task<IResult> GetProject(HttpContext context, string projectId, IGrainFactory grains)
@@ -184,14 +157,57 @@ public static class CatalogAdminEndpoints
         {
             return ApiProblem.InvalidId("projectId");
         }
-        var project = await grains.GetGrain<IProjectGrain>(projectId).Get();
-        if (project is null)
+        if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Project, projectId) is not { } row)
         {
             return ApiProblem.NotFound("projectId", $"project {projectId} does not exist");
         }
-        return caller!.CanRead(project.CampaignId) ? TypedResults.Ok(AdminJson.Project(project)) : Guard.OutOfScope(project.CampaignId);
+        var project = AdminSettingsJson.Load<ProjectSettings>(row.SettingsJson);
+        return caller!.CanRead(project.CampaignId) ? AdminHttp.WithETag(AdminJson.Project(project), row.ETag) : Guard.OutOfScope(project.CampaignId);
     }
 
-    public static IResult Created(bool created, object body) =>
-        created ? TypedResults.Json(body, statusCode: StatusCodes.Status201Created) : TypedResults.Ok(body);
+    /// <summary>Every campaign the key may read, in id order, a page at a time.</summary>
+    private static async Task<IResult> ListCampaigns(HttpContext context, IGrainFactory grains)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var (page, bad) = AdminPages.Read(context);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        return await AdminPages.ListAsync(grains, AdminKinds.Campaign, null, page!, row => caller!.CanRead(row.Id),
+            row => AdminJson.Campaign(AdminSettingsJson.Load<CampaignSettings>(row.SettingsJson)));
+    }
+
+    private static async Task<IResult> ListOfCampaign(HttpContext context, string campaignId, IGrainFactory grains, string kind)
+    {
+        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!Identifiers.IsValid(campaignId))
+        {
+            return ApiProblem.InvalidId("campaignId");
+        }
+        if (!caller!.CanRead(campaignId))
+        {
+            return Guard.OutOfScope(campaignId);
+        }
+        var (page, bad) = AdminPages.Read(context);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Campaign, campaignId) is null)
+        {
+            return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
+        }
+        return await AdminPages.ListAsync(grains, kind, campaignId, page!, _ => true, row => kind == AdminKinds.Pool
+            ? AdminJson.Pool(AdminSettingsJson.Load<PoolSettings>(row.SettingsJson))
+            : AdminJson.Project(AdminSettingsJson.Load<ProjectSettings>(row.SettingsJson)));
+    }
 }

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CharityDay.Api.Admin;
 
-/// <summary>Matching pools: create or replace, change live, read with usage, claw back a donor.</summary>
+/// <summary>
+/// Matching pools: create or replace, change live, read with usage, claw back a donor. Every write
+/// goes to the pool's campaign, which decides and commits it with its audit entry (SPEC §4).
+/// </summary>
 public static class PoolAdminEndpoints
 {
     /// <summary>A patch that keeps losing the race to other patches gives up rather than spin.</summary>
@@ -23,7 +26,7 @@ public static class PoolAdminEndpoints
         app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
-    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -49,38 +52,29 @@ public static class PoolAdminEndpoints
         {
             return Guard.OutOfScope(settings.CampaignId);
         }
-        if (await grains.GetGrain<ICampaignGrain>(settings.CampaignId).GetSettings() is null)
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
+        if (badHeader is not null)
         {
-            return ApiProblem.NotFound("campaignId", $"campaign {settings.CampaignId} does not exist");
+            return badHeader;
         }
-        var pool = grains.GetGrain<IPoolGrain>(poolId);
-        var existing = await pool.Get();
-        if (existing is not null && existing.CampaignId != settings.CampaignId)
+        if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Pool, poolId) is { } existing && existing.CampaignId != settings.CampaignId)
         {
             // A key scoped elsewhere learns nothing about the other campaign's pool.
-            return caller.CanManage(existing.CampaignId)
+            return caller.CanManage(existing.CampaignId!)
                 ? ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {existing.CampaignId}; a pool cannot change campaign")
-                : Guard.OutOfScope(existing.CampaignId);
+                : Guard.OutOfScope(existing.CampaignId!);
         }
-        if (await PoolProjects.CheckAsync(grains, settings) is { } projectProblem)
-        {
-            return projectProblem;
-        }
-        var change = await pool.Put(settings);
-        await audit.RecordAsync(caller, change.Before is null ? "pool.create" : "pool.replace", "pool", poolId, settings.CampaignId,
-            change.Before is null ? null : AdminJson.Pool(change.Before), AdminJson.Pool(change.After));
-        var usage = await grains.GetGrain<ICampaignGrain>(settings.CampaignId).GetPoolUsage(poolId);
-        return CatalogAdminEndpoints.Created(change.Before is null, AdminJson.PoolWithUsage(change.After, usage));
+        return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(settings.CampaignId).PutPool(request!, settings));
     }
 
-    private static async Task<IResult> Patch(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> Patch(HttpContext context, string poolId, IGrainFactory grains)
     {
         var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
         if (access is null)
         {
             return problem!;
         }
-        var (caller, pool, current) = access;
+        var (caller, campaign, current) = access;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -91,6 +85,11 @@ public static class PoolAdminEndpoints
         {
             return ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {current.CampaignId}; a pool cannot change campaign");
         }
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
         for (var attempt = 0; attempt < MaxPatchAttempts; attempt++)
         {
             var f = new FieldReader(body);
@@ -100,23 +99,12 @@ public static class PoolAdminEndpoints
             {
                 return ApiProblem.Invalid(f.Errors);
             }
-            if (await PoolProjects.CheckAsync(grains, merged) is { } projectProblem)
+            var answer = await campaign.PatchPool(request!, current, merged, budgetDelta);
+            if (answer.Refusal?.Kind != AdminRefusals.StaleMerge)
             {
-                return projectProblem;
+                return AdminHttp.Answer(answer);
             }
-            var outcome = await pool.Patch(current, merged, budgetDelta);
-            if (outcome.Stale)
-            {
-                current = await pool.Get() ?? current;
-                continue;
-            }
-            if (outcome.Change is not { } change)
-            {
-                return ApiProblem.Invalid(f.Has("budgetDelta") ? "budgetDelta" : "budget", outcome.Error ?? "the change was refused");
-            }
-            await audit.RecordAsync(caller, "pool.patch", "pool", poolId, current.CampaignId, AdminJson.Pool(change.Before!), AdminJson.Pool(change.After));
-            var usage = await grains.GetGrain<ICampaignGrain>(current.CampaignId).GetPoolUsage(poolId);
-            return TypedResults.Ok(AdminJson.PoolWithUsage(change.After, usage));
+            current = await campaign.GetPool(poolId) ?? current;
         }
         return ApiProblem.Unavailable($"pool {poolId} is being changed by others; retry the patch");
     }
@@ -129,18 +117,17 @@ public static class PoolAdminEndpoints
             return problem!;
         }
         var pool = access.Pool;
-        var usage = await grains.GetGrain<ICampaignGrain>(pool.CampaignId).GetPoolUsage(poolId);
-        return TypedResults.Ok(AdminJson.PoolWithUsage(pool, usage));
+        var usage = await access.Campaign.GetPoolUsage(poolId);
+        return AdminHttp.WithETag(AdminJson.PoolWithUsage(pool, usage), access.ETag);
     }
 
-    private static async Task<IResult> Clawback(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> Clawback(HttpContext context, string poolId, IGrainFactory grains)
     {
         var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
         if (access is null)
         {
             return problem!;
         }
-        var (caller, _, pool) = access;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -153,16 +140,12 @@ public static class PoolAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        var campaign = grains.GetGrain<ICampaignGrain>(pool.CampaignId);
-        var usageBefore = await campaign.GetPoolUsage(poolId);
-        var outcome = await campaign.Clawback(poolId, donorId!, reason!, caller.KeyId);
-        var usageAfter = await campaign.GetPoolUsage(poolId);
-        var result = new { poolId, donorId, reason, matchesReversed = outcome.MatchesReversed, amountReturned = outcome.AmountReturnedFen };
-        // Before and after are the pool's usage around the clawback, so the log shows the money that came back.
-        await audit.RecordAsync(caller, "pool.clawback", "pool", poolId, pool.CampaignId,
-            new { poolId, donorId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
-            new { poolId, donorId, reason, matchesReversed = outcome.MatchesReversed, amountReturned = outcome.AmountReturnedFen, matched = usageAfter.MatchedFen, remaining = usageAfter.RemainingFen });
-        return TypedResults.Ok(result);
+        var (request, badHeader) = AdminHttp.Request(context, access.Caller, body);
+        if (badHeader is not null)
+        {
+            return badHeader;
+        }
+        return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donorId!, reason!));
     }
 
     /// <summary>
@@ -183,15 +166,20 @@ public static class PoolAdminEndpoints
         {
             return (null, ApiProblem.InvalidId("poolId"));
         }
-        var grain = grains.GetGrain<IPoolGrain>(poolId);
-        var pool = await grain.Get();
-        if (pool is null)
+        if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Pool, poolId) is not { } row)
         {
             return (null, ApiProblem.NotFound("poolId", $"pool {poolId} does not exist"));
         }
+        var pool = AdminSettingsJson.Load<PoolSettings>(row.SettingsJson);
         var allowed = write ? caller!.CanManage(pool.CampaignId) : caller!.CanRead(pool.CampaignId);
-        return allowed ? (new PoolAccess(caller, grain, pool), null) : (null, Guard.OutOfScope(pool.CampaignId));
+        return allowed
+            ? (new PoolAccess(caller, grains.GetGrain<ICampaignGrain>(pool.CampaignId), pool, row.ETag), null)
+            : (null, Guard.OutOfScope(pool.CampaignId));
     }
 
-    private sealed record PoolAccess(Caller Caller, IPoolGrain Grain, PoolSettings Pool);
+    private sealed record PoolAccess(Caller Caller, ICampaignGrain Campaign, PoolSettings Pool, string ETag)
+    {
+        public void Deconstruct(out Caller caller, out ICampaignGrain campaign, out PoolSettings pool) =>
+            (caller, campaign, pool) = (Caller, Campaign, Pool);
+    }
 }

@@ -42,6 +42,17 @@ public static class ApiProblem
     public static IResult Conflict(string field, string detail) =>
         Create(StatusCodes.Status409Conflict, "conflict", "Conflict with an existing resource.", detail, [new FieldError(field, detail)]);
 
+    /// <summary>RFC 9110 §13.1.1: the If-Match ETags no longer match the resource.</summary>
+    public static IResult PreconditionFailed(string field, string detail) =>
+        Create(StatusCodes.Status412PreconditionFailed, "precondition-failed", "The resource changed since it was read.", detail, [new FieldError(field, detail)]);
+
+    /// <summary>The Idempotency-Key was first used with another request.</summary>
+    public static IResult IdempotencyConflict(string field, string detail) =>
+        Create(StatusCodes.Status409Conflict, "idempotency-conflict", "The Idempotency-Key belongs to another request.", detail, [new FieldError(field, detail)]);
+
+    public static IResult Unavailable(string field, string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service cannot take this request now.", detail, [new FieldError(field, detail)], retryAfterSeconds: 1);
+
     public static IResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"the limit is {limit} bytes",
             [new FieldError("body", $"at most {limit} bytes")]);

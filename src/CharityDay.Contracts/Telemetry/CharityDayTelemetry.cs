@@ -47,6 +47,15 @@ public static class CharityDayTelemetry
     public static readonly Histogram<double> PoolChangeDuration = Meter.CreateHistogram<double>(
         "charityday.pool.change.duration", "ms", "Time for a live pool change to take effect on the write path.");
 
+    public static readonly Counter<long> AdminWrites = Meter.CreateCounter<long>(
+        "charityday.admin.writes", "{write}", "Admin writes by action and result (committed, replayed, refused, stale, unknown).");
+
+    public static readonly Histogram<double> AdminCommitDuration = Meter.CreateHistogram<double>(
+        "charityday.admin.commit.duration", "ms", "One admin transaction: the change, its audit entry and its Idempotency-Key answer.");
+
+    public static readonly Counter<long> UnknownTimeZones = Meter.CreateCounter<long>(
+        "charityday.campaign.timezone.unknown", "{lookup}", "A campaign's time zone was not in this silo's time zone database (days fall back to UTC).");
+
     public static readonly Counter<long> WriterCalls = Meter.CreateCounter<long>(
         "charityday.campaign.writer.calls", "{call}", "Grain calls that reach a campaign's writer activation, by campaign and method.");
 

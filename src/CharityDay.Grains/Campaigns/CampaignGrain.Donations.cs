@@ -40,7 +40,7 @@ public sealed partial class CampaignGrain
 
     public async Task<IReadOnlyList<DonationOutcome>> Donate(IReadOnlyList<DonationRequest> donations)
     {
-        if (state.State.Settings is null)
+        if (_settings is null)
         {
             return [.. donations.Select(_ => DonationOutcome.Of(DonationResultKind.ProjectNotFound, "the project's campaign does not exist"))];
         }

@@ -14,7 +14,7 @@ public sealed partial class CampaignGrain
     public async Task<CampaignSnapshot?> GetSnapshot(long knownVersion)
     {
         await EnsureFreshForReadAsync();
-        if (state.State.Settings is not { } settings)
+        if (_settings is not { } settings)
         {
             return null;
         }
@@ -27,7 +27,7 @@ public sealed partial class CampaignGrain
     public async Task<CampaignView?> GetView()
     {
         await EnsureFreshForReadAsync();
-        if (state.State.Settings is not { } settings)
+        if (_settings is not { } settings)
         {
             return null;
         }

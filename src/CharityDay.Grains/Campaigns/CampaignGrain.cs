@@ -25,8 +25,8 @@ namespace CharityDay.Grains.Campaigns;
 /// </summary>
 [Reentrant]
 public sealed partial class CampaignGrain(
-    [PersistentState("campaign", GrainStorage.Name)] IPersistentState<CampaignState> state,
     ILedgerStore ledger,
+    IAdminStore admin,
     TimeProvider time,
     IOptions<CampaignWriteOptions> writeOptions,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
@@ -34,6 +34,12 @@ public sealed partial class CampaignGrain(
     private readonly WriteGate _gate = new();
     private readonly Dictionary<string, ProjectSettings> _projects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PoolSettings> _pools = new(StringComparer.Ordinal);
+
+    // The ETag of each settings row as the store has it ("kind/id"): an admin commit writes a row only
+    // while it is still the one this activation believes, so memory never silently parts from storage.
+    private readonly Dictionary<string, string> _etags = new(StringComparer.Ordinal);
+    private CampaignSettings? _settings;
+    private bool _catalogStale;
     private CampaignReadModel? _readModelInstance;
     private CampaignWritePath<PendingDonation, LedgerDonation>? _writeInstance;
     private WriterFence? _fence;
@@ -43,24 +49,13 @@ public sealed partial class CampaignGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        if (state.State.Settings is null)
+        LoadCatalog(await admin.CampaignRowsAsync(CampaignId, cancellationToken));
+        if (_settings is null)
         {
-            // A campaign being created: nothing to restore (its first Put does, from an empty ledger).
+            // A campaign being created: nothing to restore (its first PUT claims the ledger).
             CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
                 new KeyValuePair<string, object?>("campaign", CampaignId));
             return;
-        }
-        var projects = await Task.WhenAll(state.State.ProjectIds.Select(id => GrainFactory.GetGrain<IProjectGrain>(id).Get()));
-        foreach (var project in projects.OfType<ProjectSettings>().Where(p => p.CampaignId == CampaignId))
-        {
-            _projects[project.ProjectId] = project;
-            Write.SetProject(project.ProjectId, project.IsOpen);
-        }
-        var pools = await Task.WhenAll(state.State.PoolIds.Select(id => GrainFactory.GetGrain<IPoolGrain>(id).Get()));
-        foreach (var pool in pools.OfType<PoolSettings>().Where(p => p.CampaignId == CampaignId))
-        {
-            _pools[pool.PoolId] = pool;
-            Write.SetPool(pool.ToRules());
         }
         // Claim before rebuilding: whatever an older activation committed is then in the
         // rebuild, and whatever it tries after the claim is refused.
@@ -68,9 +63,41 @@ public sealed partial class CampaignGrain(
         await RebuildFromLedgerAsync("activation", cancellationToken);
         CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("campaign", CampaignId));
-        // Campaigns created before the directory existed enter it here; afterwards this is a no-op.
+        await RegisterInDirectoryAsync();
+    }
+
+    /// <summary>The silos' directory learns this campaign and its projects; idempotent, so a retried write repeats it.</summary>
+    private async Task RegisterInDirectoryAsync()
+    {
         await CatalogPartitions.RegisterCampaignAsync(GrainFactory, CampaignId);
         await CatalogPartitions.RegisterProjectsAsync(GrainFactory, CampaignId, _projects.Keys);
+    }
+
+    /// <summary>Takes the campaign's settings, projects and pools as the store has them.</summary>
+    private void LoadCatalog(IReadOnlyList<Storage.Ledger.AdminRow> rows)
+    {
+        _etags.Clear();
+        foreach (var row in rows)
+        {
+            _etags[$"{row.Kind}/{row.Id}"] = row.ETag;
+            switch (row.Kind)
+            {
+                case AdminKinds.Campaign:
+                    _settings = AdminSettingsJson.Load<CampaignSettings>(row.SettingsJson);
+                    break;
+                case AdminKinds.Project:
+                    var project = AdminSettingsJson.Load<ProjectSettings>(row.SettingsJson);
+                    _projects[project.ProjectId] = project;
+                    Write.SetProject(project.ProjectId, project.IsOpen);
+                    break;
+                case AdminKinds.Pool:
+                    var pool = AdminSettingsJson.Load<PoolSettings>(row.SettingsJson);
+                    _pools[pool.PoolId] = pool;
+                    Write.SetPool(pool.ToRules());
+                    break;
+            }
+        }
+        _catalogStale = false;
     }
 
     private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals);
@@ -97,124 +124,7 @@ public sealed partial class CampaignGrain(
         await _commitInFlight;
     }
 
-    public Task<CampaignSettings?> GetSettings() => Task.FromResult(state.State.Settings);
-
-    public async Task<Change<CampaignSettings>> Put(CampaignSettings settings)
-    {
-        await EnterExclusiveAsync();
-        try
-        {
-            var before = state.State.Settings;
-            state.State.Settings = settings;
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                state.State.Settings = before;
-                throw;
-            }
-            ReadModel.CampaignChanged();
-            await CatalogPartitions.RegisterCampaignAsync(GrainFactory, CampaignId);
-            _fence ??= await ledger.ClaimWriterAsync(CampaignId);
-            if (before?.TimeZone != settings.TimeZone)
-            {
-                Write.MarkStale();
-                await EnsureBookFreshAsync();
-            }
-            return new Change<CampaignSettings>(before, settings);
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
-
-    public async Task UpsertProject(ProjectSettings project)
-    {
-        await EnterExclusiveAsync();
-        try
-        {
-            if (state.State.ProjectIds.Add(project.ProjectId))
-            {
-                try
-                {
-                    await state.WriteStateAsync();
-                }
-                catch
-                {
-                    state.State.ProjectIds.Remove(project.ProjectId);
-                    throw;
-                }
-            }
-            var before = _projects.GetValueOrDefault(project.ProjectId);
-            _projects[project.ProjectId] = project;
-            Write.SetProject(project.ProjectId, project.IsOpen);
-            ReadModel.ProjectChanged(before, project);
-            await CatalogPartitions.RegisterProjectsAsync(GrainFactory, CampaignId, [project.ProjectId]);
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
-
-    public async Task UpsertPool(PoolSettings pool)
-    {
-        var started = time.GetTimestamp();
-        // Waiting for the lock waits for the batch in flight and its commit: once this returns, no
-        // donation is matched under the old rules, nor answered after it with a match made under them.
-        await EnterExclusiveAsync();
-        try
-        {
-            if (state.State.PoolIds.Add(pool.PoolId))
-            {
-                try
-                {
-                    await state.WriteStateAsync();
-                }
-                catch
-                {
-                    state.State.PoolIds.Remove(pool.PoolId);
-                    throw;
-                }
-            }
-            _pools[pool.PoolId] = pool;
-            Write.SetPool(pool.ToRules());
-            ReadModel.CampaignChanged();
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-        CharityDayTelemetry.PoolChangeDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
-            new KeyValuePair<string, object?>("pool", pool.PoolId));
-    }
-
-    public async Task<ClawbackOutcome> Clawback(string poolId, string donorId, string reason, string keyId)
-    {
-        await EnterExclusiveAsync();
-        try
-        {
-            await EnsureBookFreshAsync();
-            var reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, keyId, Now(), _fence));
-            Write.ClawedBack(poolId, donorId, [.. reversed.Select(m => (new DonationKey(m.PartnerId, m.DonationId),
-                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))]);
-            foreach (var projectId in reversed.Select(m => m.ProjectId).Distinct())
-            {
-                ReadModel.TotalsChanged(projectId);
-            }
-            ReadModel.CampaignChanged();
-            CharityDayTelemetry.Clawbacks.Add(1, new KeyValuePair<string, object?>("pool", poolId));
-            logger.LogInformation("Clawback on pool {PoolId}: {Count} matches reversed, {Amount} fen returned", poolId, reversed.Count, reversed.Sum(m => m.AmountFen));
-            return new ClawbackOutcome(poolId, donorId, reversed.Count, reversed.Sum(m => m.AmountFen));
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
+    public Task<CampaignSettings?> GetSettings() => Task.FromResult(_settings);
 
     public async Task<RefundOutcome> Refund(string partnerId, string donationId)
     {
@@ -278,8 +188,27 @@ public sealed partial class CampaignGrain(
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
-    private TimeZoneInfo TimeZone =>
-        state.State.Settings is { } s && TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
+    /// <summary>
+    /// The campaign's zone. The API accepts only IANA zones this silo knows; a silo without one (an
+    /// older tz database) says so loudly instead of matching days in UTC unnoticed.
+    /// </summary>
+    private TimeZoneInfo TimeZone
+    {
+        get
+        {
+            if (_settings is not { } s)
+            {
+                return TimeZoneInfo.Utc;
+            }
+            if (TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out var tz))
+            {
+                return tz;
+            }
+            logger.LogError("Campaign {CampaignId}: time zone {TimeZone} is unknown to this silo's time zone database; days are counted in UTC until it is installed", CampaignId, s.TimeZone);
+            CharityDayTelemetry.UnknownTimeZones.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId));
+            return TimeZoneInfo.Utc;
+        }
+    }
 
     /// <summary>
     /// After a failed write the in-memory book may hold matches that never committed. The caller
@@ -287,6 +216,13 @@ public sealed partial class CampaignGrain(
     /// </summary>
     private async Task EnsureBookFreshAsync()
     {
+        if (_catalogStale)
+        {
+            // An admin commit's outcome is unknown: take the settings as the store has them first.
+            await _commitInFlight;
+            LoadCatalog(await admin.CampaignRowsAsync(CampaignId));
+            ReadModel.Reset();
+        }
         if (!Write.BookStale)
         {
             return;

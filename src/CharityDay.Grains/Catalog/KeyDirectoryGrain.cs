@@ -1,48 +1,66 @@
 using CharityDay.Contracts;
+using CharityDay.Storage.Ledger;
 
 namespace CharityDay.Grains.Catalog;
 
-/// <summary>Every key id that was ever created, with its role: the silos' copy of it turns away unknown keys at once.</summary>
-public sealed class KeyDirectoryGrain(
-    [PersistentState("keys", GrainStorage.Name)] IPersistentState<KeyDirectoryState> state) : Grain, IKeyDirectoryGrain
+/// <summary>
+/// Every key id that was ever created, with its role, read from the store on activation: the silos'
+/// copy of it turns away unknown keys at once. One activation in the cluster, so the first manager
+/// key is created once however many silos start together.
+/// </summary>
+public sealed class KeyDirectoryGrain(IAdminStore admin) : Grain, IKeyDirectoryGrain
 {
-    private readonly DirectoryLog _log = new();
+    private const int PageSize = 1000;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private readonly DirectoryLog _log = new();
+    private readonly Dictionary<string, (string Role, bool Revoked)> _keys = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var (keyId, role) in state.State.RolesByKeyId.OrderBy(k => k.Key, StringComparer.Ordinal))
+        string? after = null;
+        while (true)
+        {
+            var page = await admin.ListSettingsAsync(AdminKinds.Key, null, after, PageSize, cancellationToken);
+            foreach (var row in page)
+            {
+                var key = AdminSettingsJson.Load<ApiKeyRecord>(row.SettingsJson);
+                _keys[key.KeyId] = (key.Role, key.Revoked);
+                _log.Add(new DirectoryEntry(DirectoryKind.Key, key.KeyId, key.Role));
+            }
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+            after = page[^1].Id;
+        }
+    }
+
+    public Task<bool> HasManagerKey() => Task.FromResult(_keys.Values.Any(k => k.Role == Roles.Manager && !k.Revoked));
+
+    public Task Register(string keyId, string role, bool revoked)
+    {
+        var known = _keys.TryGetValue(keyId, out var before);
+        _keys[keyId] = (role, revoked);
+        if (!known || before.Role != role)
         {
             _log.Add(new DirectoryEntry(DirectoryKind.Key, keyId, role));
         }
         return Task.CompletedTask;
     }
 
-    public Task<bool> HasManagerKey() => Task.FromResult(state.State.RolesByKeyId.ContainsValue(Roles.Manager));
-
-    public async Task Register(string keyId, string role)
+    public async Task<bool> CreateFirstManagerKey(ApiKeyRecord key)
     {
-        if (state.State.RolesByKeyId.TryGetValue(keyId, out var known) && known == role)
+        if (await HasManagerKey())
         {
-            return;
+            return false;
         }
-        state.State.RolesByKeyId[keyId] = role;
-        try
+        var request = new AdminRequest(ApiKeyGrain.BootstrapKeyId, null, "", null);
+        var answer = await GrainFactory.GetGrain<IApiKeyGrain>(key.KeyId).Create(request, key);
+        if (answer.Refusal is { } refusal)
         {
-            await state.WriteStateAsync();
+            throw new InvalidOperationException($"the first manager key could not be created: {refusal.Detail}");
         }
-        catch
-        {
-            if (known is null)
-            {
-                state.State.RolesByKeyId.Remove(keyId);
-            }
-            else
-            {
-                state.State.RolesByKeyId[keyId] = known;
-            }
-            throw;
-        }
-        _log.Add(new DirectoryEntry(DirectoryKind.Key, keyId, role));
+        return true;
     }
 
     public Task<DirectoryDelta> Since(DirectoryCursor cursor) => Task.FromResult(_log.Since(cursor));

@@ -1,17 +1,73 @@
 using CharityDay.Contracts;
+using CharityDay.Grains.Admin;
+using CharityDay.Storage.Ledger;
+using Microsoft.Extensions.Logging;
 
 namespace CharityDay.Grains.Catalog;
 
-public sealed class PartnerGrain(
-    [PersistentState("partner", GrainStorage.Name)] IPersistentState<PartnerState> state) : Grain, IPartnerGrain
+/// <summary>A partner's settings, as the store has them; a change commits with its audit entry before memory takes it.</summary>
+public sealed class PartnerGrain(IAdminStore admin, TimeProvider time, ILogger<PartnerGrain> logger) : Grain, IPartnerGrain
 {
-    public Task<PartnerSettings?> Get() => Task.FromResult(state.State.Settings);
+    private PartnerSettings? _settings;
+    private string? _etag;
 
-    public async Task<Change<PartnerSettings>> Put(PartnerSettings settings)
+    private string PartnerId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await LoadAsync();
+
+    public Task<PartnerSettings?> Get() => Task.FromResult(_settings);
+
+    public async Task<AdminAnswer> Put(AdminRequest request, PartnerSettings settings)
     {
-        var before = state.State.Settings;
-        state.State.Settings = settings;
-        await state.WriteStateAsync();
-        return new Change<PartnerSettings>(before, settings);
+        if (await AdminCommits.ReplayAsync(admin, request) is { } replay)
+        {
+            return replay;
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            if (!request.Matches(_etag))
+            {
+                return AdminCommits.PreconditionFailed($"partner {PartnerId}");
+            }
+            var at = time.GetUtcNow();
+            var before = _settings;
+            var view = AdminJson.Partner(settings);
+            var write = AdminCommits.Setting(AdminKinds.Partner, PartnerId, null, settings, view, _etag);
+            var audit = AdminCommits.Audit(request, at, before is null ? "partner.create" : "partner.replace", AdminKinds.Partner, PartnerId, null,
+                before is null ? null : AdminJson.Partner(before), view);
+            var answer = AdminCommits.Success(before is null ? 201 : 200, view, write.ETag);
+            AdminCommitOutcome outcome;
+            try
+            {
+                outcome = await admin.CommitAdminAsync(AdminCommits.Build(request, at, [write], audit, answer));
+            }
+            catch (Exception e)
+            {
+                // The outcome is unknown: the next call reads the store again.
+                logger.LogWarning(e, "Admin {Action} on partner {PartnerId} failed or its outcome is unknown", audit.Action, PartnerId);
+                DeactivateOnIdle();
+                return AdminCommits.Unknown($"partner {PartnerId}");
+            }
+            switch (outcome.Result)
+            {
+                case AdminCommitResult.Committed:
+                    (_settings, _etag) = (settings, write.ETag);
+                    logger.LogInformation("Admin {Action} partner {PartnerId} by key {KeyId}: audit entry {Seq}", audit.Action, PartnerId, request.CallerKeyId, outcome.Entry!.Seq);
+                    return answer;
+                case AdminCommitResult.AnswerExists:
+                    return await AdminCommits.ReplayAsync(admin, request) ?? AdminCommits.Unknown($"partner {PartnerId}");
+                case AdminCommitResult.Stale when attempt == 0:
+                    await LoadAsync();
+                    continue;
+                default:
+                    return AdminCommits.Unknown($"partner {PartnerId}");
+            }
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        var row = await admin.GetSettingAsync(AdminKinds.Partner, PartnerId);
+        (_settings, _etag) = row is null ? (null, null) : (AdminSettingsJson.Load<PartnerSettings>(row.SettingsJson), row.ETag);
     }
 }

@@ -30,8 +30,13 @@ public interface ILedgerStore
     /// <summary>Marks the donation refunded and reverses its live matches, in one transaction.</summary>
     Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
 
-    /// <summary>Flags the donor on the pool and reverses every live match the pool gave them.</summary>
-    Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
+    /// <summary>
+    /// Flags the donor on the pool and reverses every live match the pool gave them; the admin commit
+    /// made from what was reversed (audit entry, answer) is written in the same transaction.
+    /// </summary>
+    /// <exception cref="AdminCommitRefusedException">The admin commit was refused; nothing was written.</exception>
+    Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, CancellationToken ct = default);
 
     /// <summary>
     /// The campaign's durable sums plus the rows accepted after their mark (the tail), the clawback
@@ -47,10 +52,6 @@ public interface ILedgerStore
 
     /// <summary>The donors' live matches on the load's day by each of its pools (a donor with none has no row).</summary>
     Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default);
-
-    Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default);
-
-    Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(IReadOnlyCollection<string>? campaignIds, bool includeGlobal, int limit, CancellationToken ct = default);
 
     Task<bool> PingAsync(CancellationToken ct = default);
 }

@@ -10,7 +10,7 @@ namespace CharityDay.Storage.Ledger;
 /// The ledger on any ADO.NET database that speaks row values and ON CONFLICT (SQLite, PostgreSQL).
 /// Subclasses supply connections and recognise their unique-violation errors.
 /// </summary>
-public abstract class SqlLedgerStore : ILedgerStore
+public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
 {
     public abstract string Dialect { get; }
 
@@ -19,8 +19,6 @@ public abstract class SqlLedgerStore : ILedgerStore
     protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
 
     protected abstract bool IsUniqueViolation(DbException exception);
-
-    protected virtual string AuditIdColumnDefault => "";
 
     /// <summary>
     /// Taken around every write transaction. A database with one writer per file (SQLite) queues this
@@ -414,7 +412,8 @@ public abstract class SqlLedgerStore : ILedgerStore
         return command;
     }
 
-    public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, CancellationToken ct = default)
     {
         using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
@@ -475,6 +474,10 @@ public abstract class SqlLedgerStore : ILedgerStore
             }
         }
         await ApplySumsAsync(connection, tx, delta, ct);
+        if (audit is not null)
+        {
+            await WriteAdminAsync(connection, tx, audit(reversed), ct);
+        }
         await tx.CommitAsync(ct);
         return reversed;
     }
@@ -625,59 +628,6 @@ public abstract class SqlLedgerStore : ILedgerStore
         {
             row(reader);
         }
-    }
-
-    public async Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default)
-    {
-        using var writing = await EnterWriteAsync(ct);
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "INSERT INTO audit (at, key_id, campaign_id, action, entity_type, entity_id, before_json, after_json) " +
-            "VALUES (@at, @key, @campaign, @action, @type, @id, @before, @after)";
-        AddParameter(command, "@at", entry.At.ToUnixTimeMilliseconds());
-        AddParameter(command, "@key", entry.KeyId);
-        AddParameter(command, "@campaign", entry.CampaignId);
-        AddParameter(command, "@action", entry.Action);
-        AddParameter(command, "@type", entry.EntityType);
-        AddParameter(command, "@id", entry.EntityId);
-        AddParameter(command, "@before", entry.BeforeJson);
-        AddParameter(command, "@after", entry.AfterJson);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(IReadOnlyCollection<string>? campaignIds, bool includeGlobal, int limit, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        var filters = new List<string>();
-        if (campaignIds is not null)
-        {
-            var names = campaignIds.Select((id, i) =>
-            {
-                AddParameter(command, $"@c{i}", id);
-                return $"@c{i}";
-            }).ToList();
-            filters.Add(names.Count == 0 ? "1 = 0" : $"campaign_id IN ({string.Join(',', names)})");
-        }
-        if (includeGlobal)
-        {
-            filters.Add("campaign_id IS NULL");
-        }
-        var where = campaignIds is null && includeGlobal ? "" : $"WHERE {string.Join(" OR ", filters)}";
-        command.CommandText =
-            $"SELECT id, at, key_id, campaign_id, action, entity_type, entity_id, before_json, after_json FROM audit {where} ORDER BY id DESC LIMIT @limit";
-        AddParameter(command, "@limit", limit);
-        var entries = new List<AuditEntry>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            entries.Add(new AuditEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
-                ReadString(reader, 3), reader.GetString(4), reader.GetString(5), reader.GetString(6), ReadString(reader, 7), ReadString(reader, 8)));
-        }
-        // The newest entries win the limit; the answer reads oldest first.
-        entries.Reverse();
-        return entries;
     }
 
     public async Task<bool> PingAsync(CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using CharityDay.Domain.Writing;
 using CharityDay.Domain;
 using CharityDay.Storage.Ledger;
 using CharityDay.Storage.Migrations;

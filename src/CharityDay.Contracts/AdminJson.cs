@@ -1,6 +1,4 @@
-using CharityDay.Contracts;
-
-namespace CharityDay.Api.Admin;
+namespace CharityDay.Contracts;
 
 /// <summary>How admin resources look on the wire (amounts in fen, SPEC field names).</summary>
 public static class AdminJson
@@ -59,6 +57,16 @@ public static class AdminJson
     }
 
     public static object Partner(PartnerSettings p) => new { partnerId = p.PartnerId, name = p.Name, rateLimit = p.RateLimitPerSecond };
+
+    /// <summary>The answer to a key's creation: the secret only in the first answer, never stored (a retry's answer has it null).</summary>
+    public static object CreatedKey(ApiKeyRecord k, string? secret) => new
+    {
+        keyId = k.KeyId,
+        secret,
+        role = k.Role,
+        partnerId = k.PartnerId,
+        campaignIds = k.CampaignIds,
+    };
 
     /// <summary>A key as the audit log and listings show it: never the secret or its hash.</summary>
     public static object Key(ApiKeyRecord k) => new

@@ -1,4 +1,4 @@
-namespace CharityDay.Storage.Ledger;
+namespace CharityDay.Domain.Writing;
 
 /// <summary>
 /// The right to write a campaign's ledger rows, held by one activation. Orleans can briefly run

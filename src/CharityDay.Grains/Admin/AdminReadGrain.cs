@@ -1,0 +1,30 @@
+using CharityDay.Contracts;
+using CharityDay.Storage.Ledger;
+using Orleans.Concurrency;
+
+namespace CharityDay.Grains.Admin;
+
+/// <summary>A stateless front to the admin store: runs on the silo that took the request.</summary>
+[StatelessWorker]
+public sealed class AdminReadGrain(IAdminStore admin) : Grain, IAdminReadGrain
+{
+    public async Task<AdminRowView?> GetSetting(string kind, string id) =>
+        await admin.GetSettingAsync(kind, id) is { } row ? View(row) : null;
+
+    public async Task<IReadOnlyList<AdminRowView>> List(string kind, string? campaignId, string? after, int limit) =>
+        [.. (await admin.ListSettingsAsync(kind, campaignId, after, limit)).Select(View)];
+
+    public async Task<IReadOnlyList<AuditEntryView>> Audit(IReadOnlyList<string>? campaignIds, bool includeGlobal, long afterSeq, int limit) =>
+        [.. (await admin.QueryAuditAsync(campaignIds, includeGlobal, afterSeq, limit)).Select(e =>
+            new AuditEntryView(e.Seq, e.At, e.KeyId, e.Action, e.Target, e.CampaignId, e.BeforeJson, e.AfterJson, e.PrevHash, e.Hash))];
+
+    public async Task<AuditEntryView?> AuditHead()
+    {
+        var (seq, hash) = await admin.AuditHeadAsync();
+        return new AuditEntryView(seq, "", "", "", "", null, null, null, "", hash);
+    }
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> KeysLastUsed(IReadOnlyList<string> keyIds) => admin.KeysLastUsedAsync(keyIds);
+
+    private static AdminRowView View(AdminRow row) => new(row.Kind, row.Id, row.CampaignId, row.SettingsJson, row.ETag);
+}
