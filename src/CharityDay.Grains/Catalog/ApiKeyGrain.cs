@@ -63,7 +63,7 @@ public sealed class ApiKeyGrain(IAdminStore admin, TimeProvider time, ILogger<Ap
         var at = time.GetUtcNow();
         var view = AdminJson.Key(key);
         var write = AdminCommits.Setting(AdminKinds.Key, KeyId, null, key, view, null);
-        var audit = AdminCommits.Audit(request, at, request.CallerKeyId == BootstrapKeyId ? "key.create.bootstrap" : "key.create", AdminKinds.Key, KeyId, null, null, view);
+        var audit = AdminCommits.Audit(request, at, "key.create", AdminKinds.Key, KeyId, null, null, view);
         var answer = AdminCommits.Success(201, AdminJson.CreatedKey(key, secret: null), write.ETag);
         return await CommitAsync(request, at, write, audit, answer, key);
     }

@@ -82,7 +82,7 @@ public abstract class AccessAdminTests(Deployment deployment)
         Assert.Equal(200, (await _api.SendAsync(HttpMethod.Get, "/v1/admin/audit", key: viewer["secret"].GetValue<string>())).Code);
 
         // The secret is never shown again: not in the audit log.
-        var audit = await _api.Manager(HttpMethod.Get, "/v1/admin/audit");
+        var audit = await _api.AuditAsync();
         foreach (var key in new[] { partnerKey, scoped, global, viewer })
         {
             var secret = key["secret"].GetValue<string>();

@@ -24,9 +24,7 @@ public abstract class AuditTests(Deployment deployment)
         Assert.Equal(200, (await _api.Manager(HttpMethod.Patch, $"/v1/admin/pools/{pool}", new { budgetDelta = 50 })).Code);
         Assert.Equal(200, (await _api.Manager(HttpMethod.Post, $"/v1/admin/pools/{pool}/clawback", new { donorId = "u1", reason = "farm" })).Code);
 
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={campaign}");
-        Assert.True(audit.Code == 200, audit.ToString());
-        var entries = audit.Json!.AsArray().Select(e => e!).ToList();
+        var entries = (await _api.AuditAsync(campaign)).Items;
         Assert.Equal(["campaign.create", "campaign.replace", "project.create", "project.replace", "pool.create", "pool.replace", "pool.patch", "pool.clawback"],
             entries.Select(e => e["action"]!.GetValue<string>()));
         foreach (var entry in entries)
@@ -52,7 +50,7 @@ public abstract class AuditTests(Deployment deployment)
         Assert.Equal(250, entries[6]["after"]!["budget"]!.GetValue<long>());
         Assert.Equal("u1", entries[7]["after"]!["donorId"]!.GetValue<string>());
         Assert.Equal("farm", entries[7]["after"]!["reason"]!.GetValue<string>());
-        Assert.Equal(pool, entries[7]["entityId"]!.GetValue<string>());
+        Assert.Equal($"pool/{pool}", entries[7]["target"]!.GetValue<string>());
     }
 
     [Fact]
@@ -66,14 +64,14 @@ public abstract class AuditTests(Deployment deployment)
         var keyId = key["keyId"].GetValue<string>();
         Assert.Equal(204, (await _api.Manager(HttpMethod.Delete, $"/v1/admin/keys/{keyId}")).Code);
 
-        var audit = await _api.Manager(HttpMethod.Get, "/v1/admin/audit");
-        var entries = audit.Json!.AsArray().Select(e => e!).ToList();
-        var partnerEntries = entries.Where(e => e["entityId"]!.GetValue<string>() == partner).ToList();
+        var audit = await _api.AuditAsync();
+        var entries = audit.Items;
+        var partnerEntries = entries.Where(e => e["target"]!.GetValue<string>() == $"partner/{partner}").ToList();
         Assert.Equal(["partner.create", "partner.replace"], partnerEntries.Select(e => e["action"]!.GetValue<string>()));
         Assert.Equal("A", partnerEntries[1]["before"]!["name"]!.GetValue<string>());
         Assert.Equal("B", partnerEntries[1]["after"]!["name"]!.GetValue<string>());
 
-        var keyEntries = entries.Where(e => e["entityId"]!.GetValue<string>() == keyId).ToList();
+        var keyEntries = entries.Where(e => e["target"]!.GetValue<string>() == $"key/{keyId}").ToList();
         Assert.Equal(["key.create", "key.revoke"], keyEntries.Select(e => e["action"]!.GetValue<string>()));
         Assert.All(keyEntries, e => Assert.Equal("bootstrap", e["keyId"]!.GetValue<string>()));
         Assert.Equal(partner, keyEntries[0]["after"]!["partnerId"]!.GetValue<string>());
@@ -91,8 +89,7 @@ public abstract class AuditTests(Deployment deployment)
         var keyId = key["keyId"].GetValue<string>();
         var campaign = ApiClient.NewId("c");
         Assert.Equal(201, (await _api.SendAsync(HttpMethod.Put, $"/v1/admin/campaigns/{campaign}", new { name = "Mine" }, key["secret"].GetValue<string>())).Code);
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={campaign}");
-        var entry = Assert.Single(audit.Json!.AsArray())!;
+        var entry = Assert.Single((await _api.AuditAsync(campaign)).Items);
         Assert.Equal(keyId, entry["keyId"]!.GetValue<string>());
     }
 
@@ -105,18 +102,17 @@ public abstract class AuditTests(Deployment deployment)
         await _api.CreateProjectAsync(second);
         await _api.CreatePoolAsync(second, new() { ["budget"] = 1L });
 
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={second}");
-        var entries = audit.Json!.AsArray();
+        var entries = (await _api.AuditAsync(second)).Items;
         Assert.Equal(3, entries.Count);
-        Assert.All(entries, e => Assert.Equal(second, e!["campaignId"]!.GetValue<string>()));
-        Assert.Empty((await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={ApiClient.NewId("c")}")).Json!.AsArray());
+        Assert.All(entries, e => Assert.Equal(second, e["campaignId"]!.GetValue<string>()));
+        Assert.Empty((await _api.AuditAsync(ApiClient.NewId("c"))).Items);
         Problems.AssertBadRequest(await _api.Manager(HttpMethod.Get, "/v1/admin/audit?campaignId=a%20b"), "campaignId");
 
-        var all = await _api.Manager(HttpMethod.Get, "/v1/admin/audit");
-        var ids = all.Json!.AsArray().Select(e => e!["id"]!.GetValue<long>()).ToList();
-        Assert.Equal(ids.Order(), ids);
-        Assert.Contains(all.Json!.AsArray(), e => e!["campaignId"]?.GetValue<string>() == first);
-        Assert.Contains(all.Json!.AsArray(), e => e!["campaignId"]?.GetValue<string>() == second);
+        var all = (await _api.AuditAsync()).Items;
+        var seqs = all.Select(e => e["seq"]!.GetValue<long>()).ToList();
+        Assert.Equal(seqs.Order(), seqs);
+        Assert.Contains(all, e => e["campaignId"]?.GetValue<string>() == first);
+        Assert.Contains(all, e => e["campaignId"]?.GetValue<string>() == second);
     }
 
     [Fact]

@@ -117,8 +117,7 @@ public abstract class PoolAdminTests(Deployment deployment)
             Assert.Null(after.Json!["ratioBps"]);
         }
 
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={campaign}");
-        var entry = audit.Json!.AsArray()[^1]!;
+        var entry = (await _api.AuditAsync(campaign)).Items[^1];
         Assert.Equal("pool.patch", entry["action"]!.GetValue<string>());
         AssertJsonEqual(before.Json![field], entry["before"]![field], "audit before." + field);
         AssertJsonEqual(JsonNode.Parse(json), entry["after"]![field], "audit after." + field);
@@ -271,8 +270,7 @@ public abstract class PoolAdminTests(Deployment deployment)
         Assert.True(read["paused"].GetValue<bool>(), read.Body);
         Assert.Equal("Late sponsor", read["sponsor"].GetValue<string>());
         Assert.Equal(77, read.Long("perDonationCap"));
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={campaign}");
-        Assert.Equal(patches.Count, audit.Json!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "pool.patch"));
+        Assert.Equal(patches.Count, (await _api.AuditAsync(campaign)).Of("pool.patch").Count());
     }
 
     [Fact]

@@ -29,10 +29,8 @@ public abstract class ClawbackTests(Deployment deployment)
         var clawback = await _api.ClawbackAsync(flagged, "farmer");
         ApiClient.Ensure(clawback, 200);
         Assert.Equal((2L, 140L), (clawback.Long("matchesReversed"), clawback.Long("amountReturned")));
-        var audit = await _api.Manager(HttpMethod.Get, $"/v1/admin/audit?campaignId={scene.CampaignId}");
-        ApiClient.Ensure(audit, 200);
-        var entry = Assert.Single(audit.Json!.AsArray(), e => e!["action"]!.GetValue<string>() == "pool.clawback");
-        Assert.Equal(flagged, entry!["entityId"]!.GetValue<string>());
+        var entry = Assert.Single((await _api.AuditAsync(scene.CampaignId)).Of("pool.clawback"));
+        Assert.Equal($"pool/{flagged}", entry["target"]!.GetValue<string>());
         Assert.Contains("farmer", entry["after"]!.ToJsonString(), StringComparison.Ordinal);
 
         Assert.Equal((60L, 10_000L - 60), await scene.PoolUsageAsync(flagged));

@@ -36,10 +36,9 @@ public static class StateSnapshot
 
     public static async Task<long> LastAuditIdAsync(ApiClient api)
     {
-        var audit = await api.Manager(HttpMethod.Get, "/v1/admin/audit");
-        ApiClient.Ensure(audit, 200);
-        var entries = audit.Json!.AsArray();
-        return entries.Count == 0 ? 0 : entries[^1]!["id"]!.GetValue<long>();
+        var head = await api.Manager(HttpMethod.Get, "/v1/admin/audit/head");
+        ApiClient.Ensure(head, 200);
+        return head.Long("seq");
     }
 
     private static string Describe(ApiResponse response) =>

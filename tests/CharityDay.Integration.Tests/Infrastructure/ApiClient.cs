@@ -30,6 +30,12 @@ public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Json, string B
     public override string ToString() => $"{Code} {Body}";
 }
 
+/// <summary>The audit log as read page by page: its entries and every page's body text.</summary>
+public sealed record AuditLogRead(IReadOnlyList<JsonNode> Items, string Body)
+{
+    public IEnumerable<JsonNode> Of(string action) => Items.Where(e => e["action"]!.GetValue<string>() == action);
+}
+
 /// <summary>Speaks SPEC §4 over HTTP to any silo of the deployment; helpers create what a test needs under fresh ids.</summary>
 public sealed class ApiClient(Deployment deployment)
 {
@@ -77,6 +83,33 @@ public sealed class ApiClient(Deployment deployment)
     }
 
     public Task<ApiResponse> Manager(HttpMethod method, string path, object? body = null) => SendAsync(method, path, body, Deployment.ManagerKey);
+
+    /// <summary>Every audit entry the key may see (optionally of one campaign), oldest first, following SPEC §4's pages.</summary>
+    public async Task<AuditLogRead> AuditAsync(string? campaignId = null, string? key = null)
+    {
+        var items = new List<JsonNode>();
+        var bodies = new StringBuilder();
+        string? next = null;
+        do
+        {
+            var query = new List<string> { "limit=1000" };
+            if (campaignId is not null)
+            {
+                query.Add($"campaignId={Uri.EscapeDataString(campaignId)}");
+            }
+            if (next is not null)
+            {
+                query.Add($"after={Uri.EscapeDataString(next)}");
+            }
+            var page = await SendAsync(HttpMethod.Get, "/v1/admin/audit?" + string.Join('&', query), key: key ?? Deployment.ManagerKey);
+            Ensure(page, 200);
+            items.AddRange(page["items"].AsArray().Select(e => e!));
+            bodies.Append(page.Body);
+            next = page.Json!["next"]?.GetValue<string>();
+        }
+        while (next is not null);
+        return new AuditLogRead(items, bodies.ToString());
+    }
 
     public async Task<string> CreateCampaignAsync(string? timeZone = null, string? id = null)
     {
