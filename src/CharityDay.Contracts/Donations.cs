@@ -2,35 +2,39 @@ namespace CharityDay.Contracts;
 
 [GenerateSerializer, Immutable, Alias("cd.DonationRequest")]
 public sealed record DonationRequest(
-    string PartnerId,
-    string DonationId,
-    string ProjectId,
-    string DonorId,
-    long AmountFen,
-    string Currency,
-    DateTimeOffset? OccurredAt,
-    string? TeamId,
-    string? Channel);
+    [property: Id(0)] string PartnerId,
+    [property: Id(1)] string DonationId,
+    [property: Id(2)] string ProjectId,
+    [property: Id(3)] string DonorId,
+    [property: Id(4)] long AmountFen,
+    [property: Id(5)] string Currency,
+    [property: Id(6)] DateTimeOffset? OccurredAt,
+    [property: Id(7)] string? TeamId,
+    [property: Id(8)] string? Channel);
 
 [GenerateSerializer, Immutable, Alias("cd.MatchView")]
-public sealed record MatchView(string PoolId, long AmountFen, int RatioBps, bool Reversed);
+public sealed record MatchView(
+    [property: Id(0)] string PoolId,
+    [property: Id(1)] long AmountFen,
+    [property: Id(2)] int RatioBps,
+    [property: Id(3)] bool Reversed);
 
 [GenerateSerializer, Immutable, Alias("cd.DonationView")]
 public sealed record DonationView(
-    string DonationId,
-    string PartnerId,
-    string ProjectId,
-    string CampaignId,
-    string DonorId,
-    long AmountFen,
-    string Currency,
-    DateTimeOffset? OccurredAt,
-    string? TeamId,
-    string? Channel,
-    string Status,
-    DateTimeOffset AcceptedAt,
-    IReadOnlyList<MatchView> Matches,
-    DateTimeOffset? RefundedAt);
+    [property: Id(0)] string DonationId,
+    [property: Id(1)] string PartnerId,
+    [property: Id(2)] string ProjectId,
+    [property: Id(3)] string CampaignId,
+    [property: Id(4)] string DonorId,
+    [property: Id(5)] long AmountFen,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] DateTimeOffset? OccurredAt,
+    [property: Id(8)] string? TeamId,
+    [property: Id(9)] string? Channel,
+    [property: Id(10)] string Status,
+    [property: Id(11)] DateTimeOffset AcceptedAt,
+    [property: Id(12)] IReadOnlyList<MatchView> Matches,
+    [property: Id(13)] DateTimeOffset? RefundedAt);
 
 public static class DonationStatus
 {
@@ -51,7 +55,10 @@ public enum DonationResultKind
 }
 
 [GenerateSerializer, Immutable, Alias("cd.DonationOutcome")]
-public sealed record DonationOutcome(DonationResultKind Kind, DonationView? Donation, string? Detail)
+public sealed record DonationOutcome(
+    [property: Id(0)] DonationResultKind Kind,
+    [property: Id(1)] DonationView? Donation,
+    [property: Id(2)] string? Detail)
 {
     public static DonationOutcome Of(DonationResultKind kind, string detail) => new(kind, null, detail);
 }
@@ -64,7 +71,5 @@ public enum RefundResultKind
 }
 
 [GenerateSerializer, Immutable, Alias("cd.RefundOutcome")]
-public sealed record RefundOutcome(RefundResultKind Kind, DonationView? Donation);
+public sealed record RefundOutcome([property: Id(0)] RefundResultKind Kind, [property: Id(1)] DonationView? Donation);
 
-[GenerateSerializer, Immutable, Alias("cd.ClawbackOutcome")]
-public sealed record ClawbackOutcome(string PoolId, string DonorId, int MatchesReversed, long AmountReturnedFen);

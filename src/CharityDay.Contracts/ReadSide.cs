@@ -4,7 +4,11 @@ namespace CharityDay.Contracts;
 
 /// <summary>One project as a public read shows it: its settings, its own totals and its roll-up.</summary>
 [GenerateSerializer, Immutable, Alias("cd.ProjectReadModel")]
-public sealed record ProjectReadModel(ProjectSettings Settings, Totals Own, IReadOnlyDictionary<string, long> RaisedByPartner, Totals Rollup);
+public sealed record ProjectReadModel(
+    [property: Id(0)] ProjectSettings Settings,
+    [property: Id(1)] Totals Own,
+    [property: Id(2)] IReadOnlyDictionary<string, long> RaisedByPartner,
+    [property: Id(3)] Totals Rollup);
 
 /// <summary>
 /// What a campaign's writer publishes for the public reads (SPEC §4 "Reads never slow the burst"):
@@ -13,27 +17,30 @@ public sealed record ProjectReadModel(ProjectSettings Settings, Totals Own, IRea
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cd.CampaignSnapshot")]
 public sealed record CampaignSnapshot(
-    long Version,
-    CampaignSettings Settings,
-    Totals Totals,
-    int ProjectCount,
-    IReadOnlyList<PoolSummary> Pools,
-    ImmutableDictionary<string, ProjectReadModel> Projects,
-    IReadOnlyList<LeaderboardEntry> Leaderboard)
+    [property: Id(0)] long Version,
+    [property: Id(1)] CampaignSettings Settings,
+    [property: Id(2)] Totals Totals,
+    [property: Id(3)] int ProjectCount,
+    [property: Id(4)] IReadOnlyList<PoolSummary> Pools,
+    [property: Id(5)] ImmutableDictionary<string, ProjectReadModel> Projects,
+    [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard)
 {
     public const int LeaderboardDepth = 1000;
 }
 
 /// <summary>Where a silo's copy of a directory stands: the activation it came from and how far it has read.</summary>
 [GenerateSerializer, Immutable, Alias("cd.DirectoryCursor")]
-public sealed record DirectoryCursor(Guid Epoch, long Version)
+public sealed record DirectoryCursor([property: Id(0)] Guid Epoch, [property: Id(1)] long Version)
 {
     public static readonly DirectoryCursor Start = new(Guid.Empty, 0);
 }
 
 /// <summary>An id the directory knows, with its value (a project's campaign, a key's role).</summary>
 [GenerateSerializer, Immutable, Alias("cd.DirectoryEntry")]
-public sealed record DirectoryEntry(DirectoryKind Kind, string Id, string Value);
+public sealed record DirectoryEntry(
+    [property: Id(0)] DirectoryKind Kind,
+    [property: Id(1)] string Id,
+    [property: Id(2)] string Value);
 
 public enum DirectoryKind
 {
@@ -44,7 +51,10 @@ public enum DirectoryKind
 
 /// <summary>The entries added since a cursor; <see cref="Full"/> when the copy must start over (new activation).</summary>
 [GenerateSerializer, Immutable, Alias("cd.DirectoryDelta")]
-public sealed record DirectoryDelta(DirectoryCursor Cursor, bool Full, IReadOnlyList<DirectoryEntry> Entries);
+public sealed record DirectoryDelta(
+    [property: Id(0)] DirectoryCursor Cursor,
+    [property: Id(1)] bool Full,
+    [property: Id(2)] IReadOnlyList<DirectoryEntry> Entries);
 
 /// <summary>
 /// One partition of the list of every campaign and project id that exists, with each project's

@@ -1,20 +1,25 @@
 namespace CharityDay.Contracts;
 
-// Wire and storage records. Positional records get their serializer field ids from parameter
-// order (Orleans' IncludePrimaryConstructorParameters): append new parameters at the end only.
+// Wire and storage records. Every member carries its serializer field id explicitly, so reordering
+// parameters never changes what a stored or in-flight message means: new members take new ids.
 
 [GenerateSerializer, Immutable, Alias("cd.CampaignSettings")]
-public sealed record CampaignSettings(string CampaignId, string Name, string TimeZone, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+public sealed record CampaignSettings(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string TimeZone,
+    [property: Id(3)] DateTimeOffset? StartsAt,
+    [property: Id(4)] DateTimeOffset? EndsAt);
 
 [GenerateSerializer, Immutable, Alias("cd.ProjectSettings")]
 public sealed record ProjectSettings(
-    string ProjectId,
-    string CampaignId,
-    string Name,
-    string? Organization,
-    string? ParentProjectId,
-    long? GoalFen,
-    string Status)
+    [property: Id(0)] string ProjectId,
+    [property: Id(1)] string CampaignId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string? Organization,
+    [property: Id(4)] string? ParentProjectId,
+    [property: Id(5)] long? GoalFen,
+    [property: Id(6)] string Status)
 {
     public bool IsOpen => Status == ProjectStatus.Open;
 }
@@ -26,42 +31,45 @@ public static class ProjectStatus
 }
 
 [GenerateSerializer, Immutable, Alias("cd.RatioRangeSettings")]
-public sealed record RatioRangeSettings(int Min, int Max);
+public sealed record RatioRangeSettings([property: Id(0)] int Min, [property: Id(1)] int Max);
 
 [GenerateSerializer, Immutable, Alias("cd.PoolSettings")]
 public sealed record PoolSettings(
-    string PoolId,
-    string CampaignId,
-    string Sponsor,
-    long BudgetFen,
-    int? RatioBps,
-    RatioRangeSettings? RandomRatioBps,
-    long? PerDonationCapFen,
-    long? PerDonorDailyCapFen,
-    int? PerDonorDailyCount,
-    int? PerDonorMinuteCount,
-    long? PerProjectCapFen,
-    long? DailyBudgetFen,
-    string? DailyOpensAt,
-    long? MinDonationFen,
-    IReadOnlyList<string>? ProjectIds,
-    DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt,
-    int Priority,
-    bool Paused);
+    [property: Id(0)] string PoolId,
+    [property: Id(1)] string CampaignId,
+    [property: Id(2)] string Sponsor,
+    [property: Id(3)] long BudgetFen,
+    [property: Id(4)] int? RatioBps,
+    [property: Id(5)] RatioRangeSettings? RandomRatioBps,
+    [property: Id(6)] long? PerDonationCapFen,
+    [property: Id(7)] long? PerDonorDailyCapFen,
+    [property: Id(8)] int? PerDonorDailyCount,
+    [property: Id(9)] int? PerDonorMinuteCount,
+    [property: Id(10)] long? PerProjectCapFen,
+    [property: Id(11)] long? DailyBudgetFen,
+    [property: Id(12)] string? DailyOpensAt,
+    [property: Id(13)] long? MinDonationFen,
+    [property: Id(14)] IReadOnlyList<string>? ProjectIds,
+    [property: Id(15)] DateTimeOffset? StartsAt,
+    [property: Id(16)] DateTimeOffset? EndsAt,
+    [property: Id(17)] int Priority,
+    [property: Id(18)] bool Paused);
 
 [GenerateSerializer, Immutable, Alias("cd.PartnerSettings")]
-public sealed record PartnerSettings(string PartnerId, string Name, int? RateLimitPerSecond);
+public sealed record PartnerSettings(
+    [property: Id(0)] string PartnerId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] int? RateLimitPerSecond);
 
 [GenerateSerializer, Immutable, Alias("cd.ApiKeyRecord")]
 public sealed record ApiKeyRecord(
-    string KeyId,
-    string SecretHash,
-    string Role,
-    string? PartnerId,
-    IReadOnlyList<string>? CampaignIds,
-    DateTimeOffset CreatedAt,
-    bool Revoked);
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string SecretHash,
+    [property: Id(2)] string Role,
+    [property: Id(3)] string? PartnerId,
+    [property: Id(4)] IReadOnlyList<string>? CampaignIds,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] bool Revoked);
 
 public static class Roles
 {
@@ -69,7 +77,3 @@ public static class Roles
     public const string Manager = "manager";
     public const string Viewer = "viewer";
 }
-
-/// <summary>An admin change as the audit log records it.</summary>
-[GenerateSerializer, Immutable, Alias("cd.Change`1")]
-public sealed record Change<T>(T? Before, T After);
