@@ -48,12 +48,9 @@ public sealed class ApiKeyGrain(IAdminStore admin, TimeProvider time, ILogger<Ap
 
     public async Task<AdminAnswer> Create(AdminRequest request, ApiKeyRecord key)
     {
+        // A retry is a new request with a new key id: the stored answer names the key the first one made.
         if (await AdminCommits.ReplayAsync(admin, request) is { } replay)
         {
-            if (replay.Refusal is null)
-            {
-                await RegisterAsync();
-            }
             return replay;
         }
         if (_key is not null)

@@ -71,22 +71,8 @@ public sealed class DayScaleTests : IAsyncLifetime
             (totals.Long("raised"), totals.Long("matched"), totals.Long("donationCount")));
 
         await _deployment.Host.StopAsync();
-        var (exitCode, output) = await VerifySumsAsync(_deployment.DataDir);
+        var (exitCode, output) = await HostVerbs.RunAsync("verify-sums", _deployment.DataDir);
         Assert.True(exitCode == 0, output);
         Assert.Contains($"ok   {campaign}", output, StringComparison.Ordinal);
-    }
-
-    /// <summary>Runs <c>CharityDay.Host verify-sums</c> on the data directory, as an operator would.</summary>
-    private static async Task<(int ExitCode, string Output)> VerifySumsAsync(string dataDir)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HostProcess.HostDll);
-        start.ArgumentList.Add("verify-sums");
-        start.Environment["CharityDay__DataDir"] = dataDir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
