@@ -27,6 +27,7 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("PatchPool")] Task<AdminAnswer> PatchPool(AdminRequest request, PoolSettings expected, PoolSettings merged, long budgetDeltaFen);
     [Alias("Clawback")] Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string reason);
     [Alias("GetPool")] Task<PoolSettings?> GetPool(string poolId);
+    [Alias("RevealSeed")] Task<AdminAnswer> RevealSeed(AdminRequest request, string poolId);
 
     [Alias("Donate")] Task<IReadOnlyList<DonationOutcome>> Donate(IReadOnlyList<DonationRequest> donations);
     [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);

@@ -34,6 +34,10 @@ public static class ProjectStatus
 public sealed record RatioRangeSettings([property: Id(0)] int Min, [property: Id(1)] int Max);
 
 [GenerateSerializer, Immutable, Alias("cd.PoolSettings")]
+/// <remarks>
+/// <c>Seed</c>: the random-ratio draws' secret (SPEC §3), 32 random bytes as hex, made when the pool is
+/// created and kept with its settings in the ledger's database; never in an answer, the audit log or a log line.
+/// </remarks>
 public sealed record PoolSettings(
     [property: Id(0)] string PoolId,
     [property: Id(1)] string CampaignId,
@@ -53,7 +57,12 @@ public sealed record PoolSettings(
     [property: Id(15)] DateTimeOffset? StartsAt,
     [property: Id(16)] DateTimeOffset? EndsAt,
     [property: Id(17)] int Priority,
-    [property: Id(18)] bool Paused);
+    [property: Id(18)] bool Paused,
+    [property: Id(19)] string? Seed = null)
+{
+    /// <summary>A manager may read the seed (and so recompute every draw) once the pool's window has ended.</summary>
+    public bool SeedRevealable(DateTimeOffset now) => EndsAt is { } ends && now >= ends;
+}
 
 [GenerateSerializer, Immutable, Alias("cd.PartnerSettings")]
 public sealed record PartnerSettings(

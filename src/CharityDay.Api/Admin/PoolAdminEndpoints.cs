@@ -23,6 +23,7 @@ public static class PoolAdminEndpoints
         app.MapPatch("/v1/admin/pools/{poolId}", Patch);
         app.MapGet("/v1/admin/pools/{poolId}", Get);
         app.MapPost("/v1/admin/pools/{poolId}/clawback", Clawback);
+        app.MapGet("/v1/admin/pools/{poolId}/seed", Seed);
         app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
@@ -146,6 +147,18 @@ public static class PoolAdminEndpoints
             return badHeader;
         }
         return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donorId!, reason!));
+    }
+
+    /// <summary>The random-ratio seed, once the pool has ended (SPEC §3); the read is audited.</summary>
+    private static async Task<IResult> Seed(HttpContext context, string poolId, IGrainFactory grains)
+    {
+        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        if (access is null)
+        {
+            return problem!;
+        }
+        var (request, badHeader) = AdminHttp.Request(context, access.Caller, null);
+        return badHeader ?? AdminHttp.Answer(await access.Campaign.RevealSeed(request!, poolId));
     }
 
     /// <summary>

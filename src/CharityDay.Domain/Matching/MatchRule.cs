@@ -40,7 +40,7 @@ public static class MatchRule
 
     public static int RatioFor(PoolRules pool, DonationFacts donation) =>
         pool.RandomRatioBps is { } range
-            ? RandomRatio.Draw(range, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
+            ? RandomRatio.Draw(range, pool.Seed, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
             : pool.RatioBps ?? 0;
 
     private static bool IsEligible(PoolRules pool, DonationFacts donation, DateTime localTime, PoolUsage usage)

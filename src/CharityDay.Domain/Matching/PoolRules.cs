@@ -12,6 +12,9 @@ public sealed record PoolRules
     public long BudgetFen { get; init; }
     public int? RatioBps { get; init; }
     public RatioRange? RandomRatioBps { get; init; }
+
+    /// <summary>The secret key of the random-ratio draws (32 bytes).</summary>
+    public byte[] Seed { get; init; } = new byte[RandomRatio.SeedBytes];
     public long? PerDonationCapFen { get; init; }
     public long? PerDonorDailyCapFen { get; init; }
     public int? PerDonorDailyCount { get; init; }

@@ -20,7 +20,28 @@ public sealed partial class CampaignGrain
     /// <summary>A write decided under the lock: its rows, its audit entry, its answer and what it changes in memory once committed.</summary>
     private sealed record AdminPlan(IReadOnlyList<SettingWrite> Writes, AuditDraft Audit, AdminAnswer Answer, Func<Task> Apply);
 
-    public Task<PoolSettings?> GetPool(string poolId) => Task.FromResult(_pools.GetValueOrDefault(poolId));
+    public Task<PoolSettings?> GetPool(string poolId) => Task.FromResult(_pools.GetValueOrDefault(poolId) is { } pool ? pool with { Seed = null } : null);
+
+    /// <summary>
+    /// SPEC §3: once the pool's window has ended a manager may read its seed, and anyone given it can
+    /// recompute every draw. The read is audited (without the seed).
+    /// </summary>
+    public Task<AdminAnswer> RevealSeed(AdminRequest request, string poolId) =>
+        AdminWriteAsync(request, $"pool {poolId}", at =>
+        {
+            if (_pools.GetValueOrDefault(poolId) is not { } pool)
+            {
+                return Task.FromResult(Refused(AdminAnswer.Refused(AdminRefusals.NotFound, "poolId", $"pool {poolId} does not exist")));
+            }
+            if (!pool.SeedRevealable(at) || pool.Seed is null)
+            {
+                return Task.FromResult(Refused(AdminAnswer.Refused(AdminRefusals.Conflict, "endsAt",
+                    pool.EndsAt is { } ends ? $"the seed is revealed after the pool ends at {ends:O}" : "the seed is revealed after the pool's endsAt, and it has none")));
+            }
+            var audit = AdminCommits.Audit(request, at, "pool.seed.read", AdminKinds.Pool, poolId, CampaignId, null, new { poolId });
+            var answer = AdminCommits.Success(200, new { poolId, seed = pool.Seed }, null);
+            return Task.FromResult<(AdminPlan?, AdminAnswer?)>((new AdminPlan([], audit, answer, () => Task.CompletedTask), null));
+        });
 
     public Task<AdminAnswer> PutCampaign(AdminRequest request, CampaignSettings settings) =>
         AdminWriteAsync(request, $"campaign {CampaignId}", at => Task.FromResult(PlanCampaign(request, settings, at)));
@@ -96,7 +117,9 @@ public sealed partial class CampaignGrain
                 return Refused(projectProblem);
             }
             var before = _pools.GetValueOrDefault(pool.PoolId);
-            return PoolPlan(request, at, before is null ? "pool.create" : "pool.replace", before, pool, etag, before is null ? 201 : 200);
+            // The seed is made once, when the pool is created, and survives every replacement.
+            var seeded = pool with { Seed = before?.Seed ?? RandomRatio.NewSeed() };
+            return PoolPlan(request, at, before is null ? "pool.create" : "pool.replace", before, seeded, etag, before is null ? 201 : 200);
         });
 
     public Task<AdminAnswer> PatchPool(AdminRequest request, PoolSettings expected, PoolSettings merged, long budgetDeltaFen) =>
@@ -127,7 +150,7 @@ public sealed partial class CampaignGrain
             {
                 return Refused(projectProblem);
             }
-            return PoolPlan(request, at, "pool.patch", before, merged with { BudgetFen = budget }, etag, 200);
+            return PoolPlan(request, at, "pool.patch", before, merged with { BudgetFen = budget, Seed = before.Seed }, etag, 200);
         });
 
     public async Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string reason)
@@ -363,7 +386,7 @@ public sealed partial class CampaignGrain
 
     /// <summary>Record equality compares the project list by reference; a copy from the wire is another list.</summary>
     private static bool SamePool(PoolSettings a, PoolSettings b) =>
-        a with { ProjectIds = null } == b with { ProjectIds = null }
+        a with { ProjectIds = null, Seed = null } == b with { ProjectIds = null, Seed = null }
         && (a.ProjectIds is null
             ? b.ProjectIds is null
             : b.ProjectIds is not null && a.ProjectIds.SequenceEqual(b.ProjectIds, StringComparer.Ordinal));

@@ -33,6 +33,7 @@ public static class LedgerMapping
         BudgetFen = p.BudgetFen,
         RatioBps = p.RatioBps,
         RandomRatioBps = p.RandomRatioBps is { } r ? new RatioRange(r.Min, r.Max) : null,
+        Seed = p.Seed is { } seed ? Convert.FromHexString(seed) : new byte[RandomRatio.SeedBytes],
         PerDonationCapFen = p.PerDonationCapFen,
         PerDonorDailyCapFen = p.PerDonorDailyCapFen,
         PerDonorDailyCount = p.PerDonorDailyCount,

@@ -7,6 +7,9 @@ public sealed class RandomRatioTests
 {
     private static readonly RatioRange Range = new(5_000, 30_000);
 
+    /// <summary>The seed every pool of these tests has (PoolRules' default): draws depend on it alone besides the ids.</summary>
+    private static readonly byte[] Seed = new byte[RandomRatio.SeedBytes];
+
     private static PoolRules RandomPool(string poolId = "p1", RatioRange? range = null) =>
         Scenario.Pool(poolId, budgetFen: Money.MaxBudgetFen) with { RatioBps = null, RandomRatioBps = range ?? Range };
 
@@ -15,7 +18,7 @@ public sealed class RandomRatioTests
     {
         foreach (var i in Enumerable.Range(0, 2_000))
         {
-            var ratio = RandomRatio.Draw(Range, "p1", Scenario.Partner, $"don{i}");
+            var ratio = RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, $"don{i}");
 
             Assert.InRange(ratio, Range.MinBps, Range.MaxBps);
         }
@@ -27,7 +30,7 @@ public sealed class RandomRatioTests
         var narrow = new RatioRange(10_000, 10_002);
 
         var seen = Enumerable.Range(0, 300)
-            .Select(i => RandomRatio.Draw(narrow, "p1", Scenario.Partner, $"don{i}"))
+            .Select(i => RandomRatio.Draw(narrow, Seed, "p1", Scenario.Partner, $"don{i}"))
             .ToHashSet();
 
         Assert.Equal([10_000, 10_001, 10_002], seen.Order());
@@ -46,8 +49,8 @@ public sealed class RandomRatioTests
     [Fact]
     public void Same_pool_partner_and_donation_draw_the_same_ratio()
     {
-        var first = RandomRatio.Draw(Range, "p1", Scenario.Partner, "don42");
-        var again = RandomRatio.Draw(Range, "p1", Scenario.Partner, "don42");
+        var first = RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, "don42");
+        var again = RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, "don42");
 
         Assert.Equal(first, again);
     }
@@ -69,7 +72,7 @@ public sealed class RandomRatioTests
     public void Different_donations_spread_over_the_range()
     {
         var draws = Enumerable.Range(0, 1_000)
-            .Select(i => RandomRatio.Draw(Range, "p1", Scenario.Partner, $"don{i}"))
+            .Select(i => RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, $"don{i}"))
             .ToList();
 
         // 1000 uniform draws over 25001 values: a handful of collisions at most, and every
@@ -87,9 +90,9 @@ public sealed class RandomRatioTests
     public void Draw_depends_on_the_pool_and_the_partner_too()
     {
         var ids = Enumerable.Range(0, 200).Select(i => $"don{i}").ToList();
-        var base_ = ids.Select(id => RandomRatio.Draw(Range, "p1", Scenario.Partner, id)).ToList();
-        var otherPool = ids.Select(id => RandomRatio.Draw(Range, "p2", Scenario.Partner, id)).ToList();
-        var otherPartner = ids.Select(id => RandomRatio.Draw(Range, "p1", Scenario.OtherPartner, id)).ToList();
+        var base_ = ids.Select(id => RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, id)).ToList();
+        var otherPool = ids.Select(id => RandomRatio.Draw(Range, Seed, "p2", Scenario.Partner, id)).ToList();
+        var otherPartner = ids.Select(id => RandomRatio.Draw(Range, Seed, "p1", Scenario.OtherPartner, id)).ToList();
 
         Assert.True(base_.Zip(otherPool).Count(x => x.First != x.Second) > 190, "another pool should draw differently");
         Assert.True(base_.Zip(otherPartner).Count(x => x.First != x.Second) > 190, "another partner should draw differently");
@@ -103,7 +106,7 @@ public sealed class RandomRatioTests
         foreach (var amount in new long[] { 1, 99, 1_000, 12_345, 1_000_000 })
         {
             var given = s.Give(amount);
-            var ratio = RandomRatio.Draw(Range, "p1", given.Facts.Key.PartnerId, given.Facts.Key.DonationId);
+            var ratio = RandomRatio.Draw(Range, Seed, "p1", given.Facts.Key.PartnerId, given.Facts.Key.DonationId);
 
             var match = Assert.Single(given.Matches);
 
@@ -119,6 +122,30 @@ public sealed class RandomRatioTests
 
         var decision = MatchRule.Decide(pool, facts, Scenario.LocalNoon.UtcDateTime.AddHours(8), default);
 
-        Assert.Equal(new PoolMatch("p1", 0, RandomRatio.Draw(Range, "p1", Scenario.Partner, "don1")), decision);
+        Assert.Equal(new PoolMatch("p1", 0, RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, "don1")), decision);
+    }
+
+    [Fact]
+    public void The_draw_is_the_spec_formula_over_an_hmac_keyed_by_the_seed()
+    {
+        var seed = Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        var h = System.Security.Cryptography.HMACSHA256.HashData(seed, System.Text.Encoding.UTF8.GetBytes("pool-1\npartner-1\ndonation-1"));
+        var first8 = h.Take(8).Aggregate(0UL, (acc, b) => (acc << 8) | b);
+        var expected = 5_000 + (int)(first8 % (30_000 - 5_000 + 1));
+
+        Assert.Equal(expected, RandomRatio.Draw(Range, seed, "pool-1", "partner-1", "donation-1"));
+    }
+
+    [Fact]
+    public void Another_seed_draws_differently_so_ids_cannot_be_searched_without_it()
+    {
+        var other = Enumerable.Range(1, RandomRatio.SeedBytes).Select(i => (byte)i).ToArray();
+        var ids = Enumerable.Range(0, 200).Select(i => $"don{i}").ToList();
+
+        var differ = ids.Count(id => RandomRatio.Draw(Range, Seed, "p1", Scenario.Partner, id) != RandomRatio.Draw(Range, other, "p1", Scenario.Partner, id));
+
+        Assert.True(differ > 190, $"another seed should draw differently: {differ} of 200 differ");
+        Assert.Equal(64, RandomRatio.NewSeed().Length);
+        Assert.NotEqual(RandomRatio.NewSeed(), RandomRatio.NewSeed());
     }
 }

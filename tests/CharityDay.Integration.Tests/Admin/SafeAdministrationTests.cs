@@ -318,6 +318,44 @@ public abstract class SafeAdministrationTests(Deployment deployment)
         Assert.DoesNotContain(".", string.Concat(entries.Select(e => Numbers(e))), StringComparison.Ordinal);
     }
 
+    /// <summary>SPEC §3 random matching: after endsAt a manager reads the seed and recomputes every draw with the SPEC formula.</summary>
+    [Fact]
+    public async Task A_random_pools_draws_are_reproduced_from_its_revealed_seed()
+    {
+        var scene = await Scene.CreateAsync(_api);
+        var endsAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        var pool = await scene.PoolAsync(new() { ["budget"] = 100_000_000L, ["randomRatioBps"] = new { min = 5_000, max = 30_000 }, ["endsAt"] = endsAt.ToString("O") });
+        var donations = new List<(string Id, int Ratio)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var id = ApiClient.NewId("d");
+            var answer = await scene.DonateNewAsync($"donor-{i}", 10_000, donationId: id);
+            Assert.True(answer.Code == 201, answer.ToString());
+            donations.Add((id, answer["matches"][0]!["ratioBps"]!.GetValue<int>()));
+        }
+        Problems.AssertProblem(await _api.Manager(HttpMethod.Get, $"/v1/admin/pools/{pool}/seed"), 409, "conflict", "endsAt");
+        Assert.DoesNotContain("seed", (await _api.GetPoolAsync(pool)).Body, StringComparison.OrdinalIgnoreCase);
+
+        await Task.Delay(endsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        var revealed = await _api.Manager(HttpMethod.Get, $"/v1/admin/pools/{pool}/seed");
+        Assert.True(revealed.Code == 200, revealed.ToString());
+        Assert.Equal(pool, revealed["poolId"].GetValue<string>());
+        var seedHex = revealed["seed"].GetValue<string>();
+        var seed = Convert.FromHexString(seedHex);
+        Assert.Equal(32, seed.Length);
+        foreach (var (id, ratio) in donations)
+        {
+            var h = HMACSHA256.HashData(seed, Encoding.UTF8.GetBytes($"{pool}\n{scene.PartnerId}\n{id}"));
+            var first8 = h.Take(8).Aggregate(0UL, (acc, b) => (acc << 8) | b);
+            Assert.Equal(5_000 + (int)(first8 % 25_001), ratio);
+        }
+        var audit = await _api.AuditAsync(scene.CampaignId);
+        Assert.Single(audit.Of("pool.seed.read"));
+        Assert.DoesNotContain(seedHex, audit.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(403, (await _api.SendAsync(HttpMethod.Get, $"/v1/admin/pools/{pool}/seed",
+            key: (await _api.Manager(HttpMethod.Post, "/v1/admin/keys", new { role = "viewer" }))["secret"].GetValue<string>())).Code);
+    }
+
     /// <summary>Every number in the entry, as text: the log holds no floating point.</summary>
     private static string Numbers(JsonNode? node) => node switch
     {

@@ -88,7 +88,7 @@ internal sealed class ReferenceModel
     {
         var day = DayOf(donation.AcceptedAt);
         var ratio = pool.RandomRatioBps is { } range
-            ? RandomRatio.Draw(range, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
+            ? RandomRatio.Draw(range, pool.Seed, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
             : pool.RatioBps ?? 0;
         var want = donation.AmountFen * ratio / 10_000;
         if (pool.PerDonationCapFen is { } cap && want > cap)

@@ -42,7 +42,7 @@ internal sealed class LiveChangeAuditor
                         $"step {step} committed {donation}, but pool {match.PoolId} was paused at step {since} ({how})", "no match from it", match);
                 }
                 var ratioBps = rules.RandomRatioBps is { } range
-                    ? RandomRatio.Draw(range, rules.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
+                    ? RandomRatio.Draw(range, rules.Seed, rules.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
                     : rules.RatioBps ?? 0;
                 var wantFen = Math.Min(Money.ApplyRatio(donation.AmountFen, ratioBps), rules.PerDonationCapFen ?? long.MaxValue);
                 if (match.RatioBps != ratioBps || match.AmountFen <= 0 || match.AmountFen > wantFen)
