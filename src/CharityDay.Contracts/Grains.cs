@@ -25,7 +25,8 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// budget as it is now, so concurrent top-ups add up.
     /// </summary>
     [Alias("PatchPool")] Task<AdminAnswer> PatchPool(AdminRequest request, PoolSettings expected, PoolSettings merged, long budgetDeltaFen);
-    [Alias("Clawback")] Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string reason);
+    /// <summary>SPEC §3 clawback; <paramref name="partnerId"/> flags one platform's donor only, null the donor id on every platform.</summary>
+    [Alias("Clawback")] Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string? partnerId, string reason);
     [Alias("GetPool")] Task<PoolSettings?> GetPool(string poolId);
     [Alias("RevealSeed")] Task<AdminAnswer> RevealSeed(AdminRequest request, string poolId);
 

@@ -136,6 +136,7 @@ public static class PoolAdminEndpoints
         }
         var f = new FieldReader(body);
         var donorId = f.Id("donorId", required: true);
+        var partnerId = f.Id("partnerId", required: false);
         var reason = f.Text("reason", required: true, maxLength: 1000);
         if (f.HasErrors)
         {
@@ -146,7 +147,7 @@ public static class PoolAdminEndpoints
         {
             return badHeader;
         }
-        return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donorId!, reason!));
+        return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donorId!, partnerId, reason!));
     }
 
     /// <summary>The random-ratio seed, once the pool has ended (SPEC §3); the read is audited.</summary>

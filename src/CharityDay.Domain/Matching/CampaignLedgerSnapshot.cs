@@ -17,6 +17,9 @@ public sealed class CampaignLedgerSnapshot
     public List<(string PartnerId, string DonorId, DateTimeOffset AcceptedAt)> RecentDonations { get; } = [];
     public List<(string PoolId, string DonorId)> Clawbacks { get; } = [];
 
+    /// <summary>Donors flagged on one platform only.</summary>
+    public List<(string PoolId, string PartnerId, string DonorId)> PartnerClawbacks { get; } = [];
+
     /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
     public DateTimeOffset? SumsThrough { get; set; }
 
@@ -56,6 +59,10 @@ public sealed class CampaignLedgerSnapshot
         foreach (var (poolId, donorId) in Clawbacks)
         {
             book.Flag(poolId, donorId);
+        }
+        foreach (var (poolId, partnerId, donorId) in PartnerClawbacks)
+        {
+            book.Flag(poolId, donorId, partnerId);
         }
         return totals;
     }

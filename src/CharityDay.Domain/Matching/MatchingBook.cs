@@ -24,6 +24,7 @@ public sealed class MatchingBook
     private readonly Dictionary<(string Pool, string Project), long> _poolProject = [];
     private readonly Dictionary<DonorKey, Queue<DateTimeOffset>> _recentDonations = [];
     private readonly HashSet<(string Pool, string DonorId)> _flagged = [];
+    private readonly HashSet<(string Pool, string PartnerId, string DonorId)> _flaggedOnPartner = [];
     private DateOnly _today = DateOnly.MinValue;
 
     /// <param name="donors">The donors' days; a rebuilt book takes over its predecessor's.</param>
@@ -153,9 +154,23 @@ public sealed class MatchingBook
         }
     }
 
-    public void Flag(string poolId, string donorId) => _flagged.Add((poolId, donorId));
+    /// <summary>Flags the donor id on the pool: on every platform, or only on <paramref name="partnerId"/>'s (SPEC §4 clawback).</summary>
+    public void Flag(string poolId, string donorId, string? partnerId = null)
+    {
+        if (partnerId is null)
+        {
+            _flagged.Add((poolId, donorId));
+        }
+        else
+        {
+            _flaggedOnPartner.Add((poolId, partnerId, donorId));
+        }
+    }
 
     public bool IsFlagged(string poolId, string donorId) => _flagged.Contains((poolId, donorId));
+
+    private bool IsFlagged(string poolId, DonationKey donation, string donorId) =>
+        _flagged.Contains((poolId, donorId)) || (_flaggedOnPartner.Count > 0 && _flaggedOnPartner.Contains((poolId, donation.PartnerId, donorId)));
 
     public long MatchedFen(string poolId) => _poolMatched.GetValueOrDefault(poolId);
 
@@ -296,7 +311,7 @@ public sealed class MatchingBook
             MatchedToDonorTodayFen: donorUsage.MatchedFen,
             MatchedDonationsOfDonorToday: donorUsage.MatchCount,
             DonationsOfDonorInLastMinute: inLastMinute,
-            DonorFlagged: _flagged.Contains((poolId, donation.DonorId)));
+            DonorFlagged: IsFlagged(poolId, donation.Key, donation.DonorId));
     }
 
     private void ApplyToPool(string poolId, string projectId, DateOnly day, long amount, int count)

@@ -132,7 +132,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
     /// A clawback committed: each reversed match goes back to its pool, the donor is flagged on the
     /// pool for good, and the cached rows it touched are forgotten (a replay reads them again).
     /// </summary>
-    public void ClawedBack(string poolId, string donorId, IReadOnlyList<(DonationKey Donation, MatchRecord Match)> reversed)
+    public void ClawedBack(string poolId, string donorId, IReadOnlyList<(DonationKey Donation, MatchRecord Match)> reversed, string? partnerId = null)
     {
         RequireFreshAndIdle();
         foreach (var (donation, match) in reversed)
@@ -141,7 +141,7 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
             _recent.Remove(donation);
         }
-        Book.Flag(poolId, donorId);
+        Book.Flag(poolId, donorId, partnerId);
     }
 
     private void EndCommit(WriteBatch<TRequest, TRow> batch, BatchStage outcome)

@@ -153,7 +153,7 @@ public sealed partial class CampaignGrain
             return PoolPlan(request, at, "pool.patch", before, merged with { BudgetFen = budget, Seed = before.Seed }, etag, 200);
         });
 
-    public async Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string reason)
+    public async Task<AdminAnswer> Clawback(AdminRequest request, string poolId, string donorId, string? partnerId, string reason)
     {
         var target = $"pool {poolId}";
         await EnterExclusiveAsync();
@@ -177,15 +177,16 @@ public sealed partial class CampaignGrain
                 reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, request.CallerKeyId, at, _fence, matches =>
                 {
                     var returned = matches.Sum(m => m.AmountFen);
-                    var body = new { poolId, donorId, reason, matchesReversed = matches.Count, amountReturned = returned };
+                    var body = new { poolId, donorId, partnerId, reason, matchesReversed = matches.Count, amountReturned = returned };
                     answer = AdminCommits.Success(200, body, null);
                     // Before and after are the pool's usage around the clawback, so the log shows the money that came back.
                     var audit = AdminCommits.Audit(request, at, "pool.clawback", AdminKinds.Pool, poolId, CampaignId,
-                        new { poolId, donorId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
+                        new { poolId, donorId, partnerId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
                         new
                         {
                             poolId,
                             donorId,
+                            partnerId,
                             reason,
                             matchesReversed = matches.Count,
                             amountReturned = returned,
@@ -193,7 +194,7 @@ public sealed partial class CampaignGrain
                             remaining = Math.Max(0, pool.BudgetFen - (usageBefore.MatchedFen - returned))
                         });
                     return AdminCommits.Build(request, at, [], audit, answer);
-                }));
+                }, partnerId));
             }
             catch (AdminCommitRefusedException refused) when (refused.Result == AdminCommitResult.AnswerExists)
             {
@@ -204,7 +205,7 @@ public sealed partial class CampaignGrain
                 return Unknown("pool.clawback", target, e);
             }
             Write.ClawedBack(poolId, donorId, [.. reversed.Select(m => (new DonationKey(m.PartnerId, m.DonationId),
-                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))]);
+                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))], partnerId);
             foreach (var projectId in reversed.Select(m => m.ProjectId).Distinct())
             {
                 ReadModel.TotalsChanged(projectId);

@@ -31,12 +31,13 @@ public interface ILedgerStore
     Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
 
     /// <summary>
-    /// Flags the donor on the pool and reverses every live match the pool gave them; the admin commit
+    /// Flags the donor on the pool (on every platform, or only <paramref name="partnerId"/>'s) and
+    /// reverses every live match the pool gave them there; the admin commit
     /// made from what was reversed (audit entry, answer) is written in the same transaction.
     /// </summary>
     /// <exception cref="AdminCommitRefusedException">The admin commit was refused; nothing was written.</exception>
     Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
-        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, CancellationToken ct = default);
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null, CancellationToken ct = default);
 
     /// <summary>
     /// The campaign's durable sums plus the rows accepted after their mark (the tail), the clawback

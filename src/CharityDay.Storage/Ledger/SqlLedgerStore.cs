@@ -413,7 +413,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     }
 
     public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
-        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, CancellationToken ct = default)
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null, CancellationToken ct = default)
     {
         using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
@@ -428,9 +428,13 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             command.CommandText =
                 "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at FROM matches m " +
                 "JOIN donations d ON d.partner_id = m.partner_id AND d.donation_id = m.donation_id " +
-                "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + LockReadRows;
+                "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + (partnerId is null ? "" : " AND m.partner_id = @partner") + LockReadRows;
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
+            if (partnerId is not null)
+            {
+                AddParameter(command, "@partner", partnerId);
+            }
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -443,18 +447,24 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         {
             command.Transaction = tx;
             command.CommandText =
-                "UPDATE matches SET reversed_at = @at, reversal = 'clawback' WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL";
+                "UPDATE matches SET reversed_at = @at, reversal = 'clawback' WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL" +
+                (partnerId is null ? "" : " AND partner_id = @partner");
             AddParameter(command, "@at", atMs);
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
+            if (partnerId is not null)
+            {
+                AddParameter(command, "@partner", partnerId);
+            }
             await command.ExecuteNonQueryAsync(ct);
         }
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
             command.CommandText =
-                "INSERT INTO clawbacks (pool_id, donor_id, campaign_id, reason, key_id, at) VALUES (@pool, @donor, @campaign, @reason, @key, @at) " +
-                "ON CONFLICT (pool_id, donor_id) DO NOTHING";
+                "INSERT INTO clawbacks (pool_id, donor_id, partner_id, campaign_id, reason, key_id, at) VALUES (@pool, @donor, @partner, @campaign, @reason, @key, @at) " +
+                "ON CONFLICT (pool_id, donor_id, partner_id) DO NOTHING";
+            AddParameter(command, "@partner", partnerId ?? "");
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
             AddParameter(command, "@campaign", campaignId);
@@ -536,8 +546,18 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                 r => snapshot.RecentDonations.Add((r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)))), ct);
         }
         await ReadAsync(connection, tx,
-            "SELECT pool_id, donor_id FROM clawbacks WHERE campaign_id = @c",
-            campaignId, null, r => snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1))), ct);
+            "SELECT pool_id, donor_id, partner_id FROM clawbacks WHERE campaign_id = @c",
+            campaignId, null, r =>
+            {
+                if (r.GetString(2).Length == 0)
+                {
+                    snapshot.Clawbacks.Add((r.GetString(0), r.GetString(1)));
+                }
+                else
+                {
+                    snapshot.PartnerClawbacks.Add((r.GetString(0), r.GetString(2), r.GetString(1)));
+                }
+            }, ct);
         await tx.CommitAsync(ct);
         return snapshot;
     }

@@ -10,6 +10,31 @@ public abstract class ClawbackTests(Deployment deployment)
 {
     private readonly ApiClient _api = deployment.Api();
 
+    /// <summary>SPEC §4: a clawback naming a partnerId flags that platform's donor only; the same donor id elsewhere is another person.</summary>
+    [Fact]
+    public async Task A_clawback_with_a_partner_flags_that_platforms_donor_only()
+    {
+        var scene = await Scene.CreateAsync(_api);
+        var pool = await scene.PoolAsync(new() { ["budget"] = 10_000L });
+        var (_, otherKey) = await _api.CreatePartnerAsync();
+        await scene.DonateNewAsync("u1", 100);
+        await scene.DonateNewAsync("u1", 50, key: otherKey);
+
+        var clawback = await _api.Manager(HttpMethod.Post, $"/v1/admin/pools/{pool}/clawback", new { donorId = "u1", partnerId = scene.PartnerId, reason = "farm" });
+        ApiClient.Ensure(clawback, 200);
+        Assert.Equal((1L, 100L), (clawback.Long("matchesReversed"), clawback.Long("amountReturned")));
+        Assert.Equal((50L, 10_000L - 50), await scene.PoolUsageAsync(pool));
+
+        // The flagged platform's u1 is matched no more; the other platform's u1 still is.
+        Assert.Empty((await scene.DonateNewAsync("u1", 10))["matches"].AsArray());
+        Assert.Single((await scene.DonateNewAsync("u1", 10, key: otherKey))["matches"].AsArray());
+
+        // Without a partner the donor id is flagged on every platform.
+        ApiClient.Ensure(await _api.ClawbackAsync(pool, "u1"), 200);
+        Assert.Empty((await scene.DonateNewAsync("u1", 10, key: otherKey))["matches"].AsArray());
+        Assert.Equal((0L, 10_000L), await scene.PoolUsageAsync(pool));
+    }
+
     [Fact]
     public async Task Clawback_reverses_the_pools_matches_for_the_donor_and_nothing_else()
     {
