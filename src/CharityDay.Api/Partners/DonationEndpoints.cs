@@ -35,9 +35,9 @@ public static class DonationEndpoints
         {
             return denied;
         }
-        if (!await limiter.TryAcquireAsync(caller!.PartnerId!, 1))
+        if (await LimitAsync(context, limiter, caller!.PartnerId!, 1) is { } limited)
         {
-            return Rejected(caller.PartnerId!, "rate_limited", ApiProblem.RateLimited($"partner {caller.PartnerId} is over its rate limit"));
+            return limited;
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -79,9 +79,9 @@ public static class DonationEndpoints
         {
             return ApiProblem.Invalid("donations", $"must have 1–{MaxBatchItems} items");
         }
-        if (!await limiter.TryAcquireAsync(partnerId, count))
+        if (await LimitAsync(context, limiter, partnerId, count) is { } limited)
         {
-            return Rejected(partnerId, "rate_limited", ApiProblem.RateLimited($"partner {partnerId} is over its rate limit"));
+            return limited;
         }
 
         var results = new object?[count];
@@ -112,6 +112,28 @@ public static class DonationEndpoints
             context.Response.Headers.RetryAfter = "1";
         }
         return TypedResults.Ok(new { results });
+    }
+
+    /// <summary>
+    /// SPEC §4: every donation counts against the partner's limit (a batch of N counts N); the answer
+    /// carries the RateLimit fields either way. Null when the donations may go on.
+    /// </summary>
+    private static async Task<IResult?> LimitAsync(HttpContext context, PartnerRateLimiter limiter, string partnerId, int donations)
+    {
+        var decision = await limiter.TryAcquireAsync(partnerId, donations);
+        RateLimitHeaders.Write(context.Response, decision);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+        var problem = decision.NeverFits
+            ? ApiProblem.BatchOverRateLimit(
+                $"a batch of {donations} donations can never pass partner {partnerId}'s limit of {decision.Limit} per second: send at most {decision.Limit} per batch",
+                decision.Limit, Math.Max(1, decision.ResetSeconds))
+            : ApiProblem.RateLimited(
+                $"partner {partnerId} is over its rate limit of {decision.Limit} donations per second ({decision.Remaining} left now, {donations} asked)",
+                decision.RetryAfterSeconds);
+        return Rejected(partnerId, "rate_limited", problem);
     }
 
     private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains)
