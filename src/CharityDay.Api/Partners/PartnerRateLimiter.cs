@@ -43,6 +43,7 @@ public sealed class PartnerRateLimiter
     private readonly ResiliencePipeline? _redis;
     private readonly ConcurrentDictionary<string, LimitEntry> _limits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LocalBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly long _epochTicks;
     private SiloCount _siloCount = new(1, DateTimeOffset.MinValue);
     private int _circuitOpen;
 
@@ -64,6 +65,7 @@ public sealed class PartnerRateLimiter
         _silos = silos;
         _logger = logger ?? NullLogger.Instance;
         _defaultLimit = options.DefaultPerSecond;
+        _epochTicks = time.GetUtcNow().UtcTicks;
         if (shared is not null)
         {
             _redis = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -142,7 +144,9 @@ public sealed class PartnerRateLimiter
     private RateDecision TakeLocal(string partnerId, int limit, int bucketLimit, int donations, RateLimitMode mode)
     {
         var bucket = _buckets.GetOrAdd(partnerId, static _ => new LocalBucket());
-        var now = (double)_time.GetUtcNow().UtcTicks;
+        // Ticks since this limiter began: a double holds them to a fraction of a tick for years, where
+        // ticks since year 1 (~6e17) would be rounded to 128 ticks and skew the bucket.
+        var now = (double)(_time.GetUtcNow().UtcTicks - _epochTicks);
         lock (bucket)
         {
             var (tat, ahead, allowed) = RateGcra.Take(bucket.Tat, now, bucketLimit, donations, TimeSpan.TicksPerSecond);
@@ -189,7 +193,7 @@ public sealed class PartnerRateLimiter
 
     private sealed record SiloCount(int Count, DateTimeOffset At);
 
-    /// <summary>GCRA state: the instant (UTC ticks) at which the bucket is full again.</summary>
+    /// <summary>GCRA state: the instant (ticks since the limiter began) at which the bucket is full again.</summary>
     private sealed class LocalBucket
     {
         public double Tat;

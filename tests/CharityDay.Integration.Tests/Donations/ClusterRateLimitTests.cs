@@ -37,4 +37,24 @@ public sealed class ClusterRateLimitTests(PostgresClusterDeployment deployment)
         Assert.Equal(90, accepted + answers.Count(a => a.Code == 429));
         Assert.Equal((10L * accepted, 0L, (long)accepted), await scene.ProjectTotalsAsync());
     }
+
+    [Fact]
+    public async Task A_bucket_emptied_on_one_silo_is_empty_on_the_others()
+    {
+        const int limit = 100;
+        var (_, secret) = await _api.CreatePartnerAsync(limit);
+        // Invalid items: nothing is written, yet each counts (SPEC §4: a batch of N counts N).
+        var batch = new { donations = Enumerable.Range(0, limit).Select(_ => new { }).ToArray() };
+        using var first = new HttpClient { BaseAddress = deployment.Hosts[0].BaseAddress };
+        using var second = new HttpClient { BaseAddress = deployment.Hosts[1].BaseAddress };
+
+        var emptied = await _api.PostBatchAsync(secret, batch, first);
+        var elsewhere = await _api.PostBatchAsync(secret, batch, second);
+
+        Assert.Equal(200, emptied.Code);
+        Assert.Equal(0, RateLimitHeaderValues.Of(emptied).Remaining);
+        // A bucket per silo would let the second silo take a full second's quota again.
+        Assert.True(elsewhere.Code == 429, $"silo 1 took {limit} more donations right after silo 0 emptied the shared bucket: {elsewhere}");
+        Assert.True(RateLimitHeaderValues.Of(elsewhere).Remaining < limit, elsewhere.ToString());
+    }
 }

@@ -88,6 +88,9 @@ public sealed class PostgresClusterDeployment : Deployment
 
     public override string Profile => "Production";
 
+    /// <summary>The silos' Redis; default: the suite's shared server (<see cref="TestRedis"/>).</summary>
+    public string? Redis { get; init; }
+
     public override async Task InitializeAsync()
     {
         await _database.CreateAsync();
@@ -98,7 +101,7 @@ public sealed class PostgresClusterDeployment : Deployment
             {
                 ["CharityDay__Profile"] = "Production",
                 ["ConnectionStrings__Postgres"] = _database.ConnectionString,
-                ["ConnectionStrings__Redis"] = TestRedis.ConnectionString,
+                ["ConnectionStrings__Redis"] = Redis ?? TestRedis.ConnectionString,
                 ["CharityDay__MigrateOnStart"] = "true",
                 ["CharityDay__BootstrapManagerKey"] = ManagerKey,
                 ["CharityDay__ClusterId"] = clusterId,
