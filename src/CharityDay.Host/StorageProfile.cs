@@ -154,6 +154,7 @@ public static class StorageProfile
         redisOptions.ConnectTimeout = Math.Min(redisOptions.ConnectTimeout, 2_000);
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
         services.AddSingleton<ISharedRateWindow, ClusterRateWindow>();
+        services.AddHostedService<RateLimitWarmup>();
     }
 
     /// <summary>The ledger alone, outside the host (the maintenance verbs).</summary>

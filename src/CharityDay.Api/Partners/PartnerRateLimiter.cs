@@ -88,6 +88,27 @@ public sealed class PartnerRateLimiter
             description: "1 while this silo decides partner rate limits alone (its share of each limit) because Redis fails or is slow; else 0.");
     }
 
+    /// <summary>
+    /// Connects to Redis and runs the script once, outside the timeout, before the first donation: a cold
+    /// connection and first script call take far longer than the timeout, and would put a fresh silo's
+    /// first donations on its share for no reason. A take of 0 donations changes no bucket.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        if (_shared is null)
+        {
+            return;
+        }
+        try
+        {
+            await _shared.TakeAsync("charityday-warmup", 1, 0).WaitAsync(TimeSpan.FromSeconds(10), _time, ct);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Redis does not answer at start: partner rate limits start on this silo's share");
+        }
+    }
+
     /// <summary>True while Redis is configured but the circuit keeps this silo on its share of each limit.</summary>
     public bool InFallback => Volatile.Read(ref _circuitOpen) == 1;
 

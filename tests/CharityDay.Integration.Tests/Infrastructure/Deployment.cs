@@ -91,6 +91,9 @@ public sealed class PostgresClusterDeployment : Deployment
     /// <summary>The silos' Redis; default: the suite's shared server (<see cref="TestRedis"/>).</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Extra environment for every silo (CharityDay__X=…), for a test that needs a setting changed.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public override async Task InitializeAsync()
     {
         await _database.CreateAsync();
@@ -108,7 +111,7 @@ public sealed class PostgresClusterDeployment : Deployment
                 ["CharityDay__ServiceId"] = "charityday-test",
                 ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }));
+            }.Concat(Settings).ToDictionary()));
         }
         // Several silos migrating at once must be safe: start them together.
         await Task.WhenAll(Hosts.Select(h => h.StartAsync()));
