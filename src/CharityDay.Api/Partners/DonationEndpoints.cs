@@ -136,13 +136,15 @@ public static class DonationEndpoints
         return Rejected(partnerId, "rate_limited", problem);
     }
 
-    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains)
+    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
         {
             return denied;
         }
+        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
+        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
         if (!Domain.Identifiers.IsValid(donationId))
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
@@ -153,13 +155,15 @@ public static class DonationEndpoints
             : TypedResults.Ok(DonationJson.Of(donation, replayed: false));
     }
 
-    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains)
+    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
         {
             return denied;
         }
+        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
+        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
         if (!Domain.Identifiers.IsValid(donationId))
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");

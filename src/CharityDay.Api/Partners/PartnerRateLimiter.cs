@@ -112,13 +112,20 @@ public sealed class PartnerRateLimiter
     /// <summary>True while Redis is configured but the circuit keeps this silo on its share of each limit.</summary>
     public bool InFallback => Volatile.Read(ref _circuitOpen) == 1;
 
-    /// <summary>Takes <paramref name="donations"/> from the partner's limit, or answers why not and when to retry.</summary>
+    /// <summary>
+    /// Takes <paramref name="donations"/> from the partner's limit, or answers why not and when to retry.
+    /// 0 takes nothing and answers the partner's current state (for the RateLimit fields of reads).
+    /// </summary>
     public async ValueTask<RateDecision> TryAcquireAsync(string partnerId, int donations)
     {
         var limit = await LimitOfAsync(partnerId);
         var decision = _redis is null
             ? TakeLocal(partnerId, limit, limit, donations, RateLimitMode.Local)
             : await TakeSharedAsync(partnerId, limit, donations);
+        if (donations == 0)
+        {
+            return decision;
+        }
         CharityDayTelemetry.RateLimitDecisions.Add(donations,
             new KeyValuePair<string, object?>("partner", partnerId),
             new KeyValuePair<string, object?>("mode", ModeTag(decision.Mode)),
