@@ -29,8 +29,8 @@ public sealed class ClusterRateLimitTests(PostgresClusterDeployment deployment)
         var seconds = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
 
         var accepted = answers.Count(a => a.Code == 201);
-        // Counted per whole second, the burst can touch at most seconds + 1 windows; three silo-local
-        // buckets would let 3 × limit through in the first window alone.
+        // One bucket of `limit` refilled at `limit`/s lets at most limit × (1 + elapsed) through; three
+        // silo-local buckets would let 3 × limit through at once.
         var allowed = limitPerSecond * (seconds + 1);
         Assert.True(accepted <= allowed, $"{accepted} donations accepted in {seconds}s over 3 silos; a shared limit of {limitPerSecond}/s allows at most {allowed}");
         Assert.True(accepted >= limitPerSecond, $"only {accepted} accepted: the limit should let {limitPerSecond} through");
