@@ -55,7 +55,12 @@ internal sealed record PoolPut(
     bool Paused,
     long? PerDonationCap = null);
 
-internal sealed record PartnerPut(string Name);
+// RateLimit: the bench measures the system, not a partner's limit; without it the default partner
+// limit (2,000 donations/s, SPEC §4) would throttle every run. 10,000,000 is the API's highest.
+internal sealed record PartnerPut(string Name, int RateLimit = PartnerPut.Unlimited)
+{
+    public const int Unlimited = 10_000_000;
+}
 
 internal sealed record KeyCreate(string Role, string PartnerId);
 

@@ -33,5 +33,14 @@ public sealed class CharityDayOptions
     /// <summary>Donors whose day each campaign's matching book keeps in memory (CharityDay__DonorsKept).</summary>
     public int DonorsKept { get; set; } = new Grains.Campaigns.CampaignWriteOptions().DonorsKept;
 
+    /// <summary>
+    /// Donations per second for a partner without its own <c>rateLimit</c> (CharityDay__DefaultPartnerRateLimit;
+    /// a batch of N counts N). See <see cref="Api.Partners.PartnerRateLimitOptions.DefaultLimit"/> for the choice.
+    /// </summary>
+    public int DefaultPartnerRateLimit { get; set; } = Api.Partners.PartnerRateLimitOptions.DefaultLimit;
+
+    /// <summary>Production: how long a donation waits for Redis before its silo decides the rate limit alone (CharityDay__RateLimitRedisTimeoutMs).</summary>
+    public int RateLimitRedisTimeoutMs { get; set; } = new Api.Partners.PartnerRateLimitOptions().RedisTimeoutMs;
+
     public bool IsProduction => string.Equals(Profile, ProductionProfile, StringComparison.OrdinalIgnoreCase);
 }

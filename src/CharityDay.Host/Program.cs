@@ -58,7 +58,7 @@ builder.Services.AddOptions<CampaignWriteOptions>()
         $"CharityDay:DonorsKept must be at least {CampaignWriteOptions.MinDonorsKept}")
     .ValidateOnStart();
 StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
-StorageProfile.AddSharedRateLimits(builder.Services, builder.Configuration);
+StorageProfile.AddPartnerRateLimits(builder.Services, options, builder.Configuration);
 builder.Services.AddCharityDayApi(builder.Configuration);
 builder.Services.AddHealthChecks()
     .AddCheck<ReadinessCheck>("storage-and-cluster", tags: [ServiceDefaults.ReadyTag])

@@ -119,18 +119,42 @@ public static class StorageProfile
         }
     }
 
-    /// <summary>Redis (optional, ConnectionStrings__Redis): partner rate limits shared by every silo.</summary>
-    public static void AddSharedRateLimits(IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Partner rate limits (SPEC §4): the default limit, and Redis (optional, ConnectionStrings__Redis) to
+    /// share each partner's limit across every silo. Redis is a soft dependency (SPEC §5): a silo starts
+    /// while it is away, and its calls fail fast instead of queueing, so the limiter falls back to the
+    /// silo's share at once (PartnerRateLimiter) and asks Redis again when the connection is back.
+    /// </summary>
+    public static void AddPartnerRateLimits(IServiceCollection services, CharityDayOptions options, IConfiguration configuration)
     {
+        services.AddOptions<PartnerRateLimitOptions>()
+            .Configure(o =>
+            {
+                o.DefaultPerSecond = options.DefaultPartnerRateLimit;
+                o.RedisTimeoutMs = options.RateLimitRedisTimeoutMs;
+            })
+            .Validate(o => o.IsValid(out _), $"CharityDay:DefaultPartnerRateLimit must be 1–{PartnerRateLimitOptions.MaxLimit} and " +
+                $"CharityDay:RateLimitRedisTimeoutMs {PartnerRateLimitOptions.MinRedisTimeoutMs}–{PartnerRateLimitOptions.MaxRedisTimeoutMs}")
+            .ValidateOnStart();
+        services.AddSingleton<ILiveSiloCount, MembershipSiloCount>();
         if (configuration.GetConnectionString("Redis") is not { Length: > 0 } redis)
         {
             return;
         }
         var redisOptions = ConfigurationOptions.Parse(redis);
-        // Start even while Redis is away; calls then fail (503) until it is back.
         redisOptions.AbortOnConnectFail = false;
+        // The default backlog holds commands while disconnected until they time out (seconds): each
+        // donation would wait that long before falling back. Fail fast; the limiter decides locally.
+        redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
+        // Reconnect every half second rather than backing off exponentially to tens of seconds: shared
+        // counting should resume soon after Redis does.
+        redisOptions.ReconnectRetryPolicy = new LinearRetry(500);
+        // A call the limiter gave up on (RateLimitRedisTimeoutMs) need not stay pending for long.
+        redisOptions.AsyncTimeout = Math.Min(redisOptions.AsyncTimeout, 1_000);
+        redisOptions.ConnectTimeout = Math.Min(redisOptions.ConnectTimeout, 2_000);
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-        services.AddSingleton<ClusterRateWindow>();
+        services.AddSingleton<ISharedRateWindow, ClusterRateWindow>();
+        services.AddHostedService<RateLimitWarmup>();
     }
 
     /// <summary>The ledger alone, outside the host (the maintenance verbs).</summary>

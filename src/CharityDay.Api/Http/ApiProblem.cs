@@ -63,8 +63,17 @@ public static class ApiProblem
     public static IResult Overloaded(string detail) =>
         Create(StatusCodes.Status429TooManyRequests, "overloaded", "The service is shedding load; retry later.", detail, retryAfterSeconds: 1);
 
-    public static IResult RateLimited(string detail) =>
-        Create(StatusCodes.Status429TooManyRequests, "rate-limited", "The partner's rate limit is exceeded.", detail, retryAfterSeconds: 1);
+    public static IResult RateLimited(string detail, int retryAfterSeconds = 1) =>
+        Create(StatusCodes.Status429TooManyRequests, "rate-limited", "The partner's rate limit is exceeded.", detail, retryAfterSeconds: retryAfterSeconds);
+
+    /// <summary>
+    /// A batch of more donations than the partner's whole per-second limit: no wait lets it pass, so it
+    /// has a type of its own (split it, do not retry it as is). Still 429 with Retry-After (SPEC §4: past
+    /// the limit is 429), the wait after which a batch of <c>limit</c> items passes.
+    /// </summary>
+    public static IResult BatchOverRateLimit(string detail, int limit, int retryAfterSeconds) =>
+        Create(StatusCodes.Status429TooManyRequests, "batch-over-rate-limit", "The batch is larger than the partner's rate limit.", detail,
+            [new FieldError("donations", $"at most {limit} items: the partner's rate limit per second")], retryAfterSeconds);
 
     public static IResult Unavailable(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service cannot take this request now.", detail, retryAfterSeconds: 1);

@@ -35,9 +35,9 @@ public static class DonationEndpoints
         {
             return denied;
         }
-        if (!await limiter.TryAcquireAsync(caller!.PartnerId!, 1))
+        if (await LimitAsync(context, limiter, caller!.PartnerId!, 1) is { } limited)
         {
-            return Rejected(caller.PartnerId!, "rate_limited", ApiProblem.RateLimited($"partner {caller.PartnerId} is over its rate limit"));
+            return limited;
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -79,9 +79,9 @@ public static class DonationEndpoints
         {
             return ApiProblem.Invalid("donations", $"must have 1–{MaxBatchItems} items");
         }
-        if (!await limiter.TryAcquireAsync(partnerId, count))
+        if (await LimitAsync(context, limiter, partnerId, count) is { } limited)
         {
-            return Rejected(partnerId, "rate_limited", ApiProblem.RateLimited($"partner {partnerId} is over its rate limit"));
+            return limited;
         }
 
         var results = new object?[count];
@@ -114,13 +114,37 @@ public static class DonationEndpoints
         return TypedResults.Ok(new { results });
     }
 
-    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains)
+    /// <summary>
+    /// SPEC §4: every donation counts against the partner's limit (a batch of N counts N); the answer
+    /// carries the RateLimit fields either way. Null when the donations may go on.
+    /// </summary>
+    private static async Task<IResult?> LimitAsync(HttpContext context, PartnerRateLimiter limiter, string partnerId, int donations)
+    {
+        var decision = await limiter.TryAcquireAsync(partnerId, donations);
+        RateLimitHeaders.Write(context.Response, decision);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+        var problem = decision.NeverFits
+            ? ApiProblem.BatchOverRateLimit(
+                $"a batch of {donations} donations can never pass partner {partnerId}'s limit of {decision.Limit} per second: send at most {decision.Limit} per batch",
+                decision.Limit, Math.Max(1, decision.ResetSeconds))
+            : ApiProblem.RateLimited(
+                $"partner {partnerId} is over its rate limit of {decision.Limit} donations per second ({decision.Remaining} left now, {donations} asked)",
+                decision.RetryAfterSeconds);
+        return Rejected(partnerId, "rate_limited", problem);
+    }
+
+    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
         {
             return denied;
         }
+        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
+        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
         if (!Domain.Identifiers.IsValid(donationId))
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
@@ -131,13 +155,15 @@ public static class DonationEndpoints
             : TypedResults.Ok(DonationJson.Of(donation, replayed: false));
     }
 
-    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains)
+    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
         {
             return denied;
         }
+        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
+        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
         if (!Domain.Identifiers.IsValid(donationId))
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");

@@ -95,4 +95,15 @@ public static class CharityDayTelemetry
     public const string PoolRemaining = "charityday.pool.remaining";
     public const string PoolMatchedToday = "charityday.pool.matched_today";
     public const string FenUnit = "fen";
+
+    // Partner rate limits (SPEC §4, §5). Decisions count donations (a batch of N counts N), by partner,
+    // mode (shared: Redis decided for the cluster; fallback: Redis failed or was slow, this silo decided
+    // at its share; local: no Redis configured) and result (allowed, limited). The fallback gauge is 1
+    // while a silo's circuit keeps it off Redis; its callback lives with the limiter
+    // (CharityDay.Api.Partners.PartnerRateLimiter).
+
+    public static readonly Counter<long> RateLimitDecisions = Meter.CreateCounter<long>(
+        "charityday.ratelimit.decisions", "{donation}", "Donations judged by a partner's rate limit, by partner, mode (shared, fallback, local) and result (allowed, limited).");
+
+    public const string RateLimitFallback = "charityday.ratelimit.fallback";
 }

@@ -29,12 +29,32 @@ public sealed class ClusterRateLimitTests(PostgresClusterDeployment deployment)
         var seconds = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
 
         var accepted = answers.Count(a => a.Code == 201);
-        // Counted per whole second, the burst can touch at most seconds + 1 windows; three silo-local
-        // buckets would let 3 × limit through in the first window alone.
+        // One bucket of `limit` refilled at `limit`/s lets at most limit × (1 + elapsed) through; three
+        // silo-local buckets would let 3 × limit through at once.
         var allowed = limitPerSecond * (seconds + 1);
         Assert.True(accepted <= allowed, $"{accepted} donations accepted in {seconds}s over 3 silos; a shared limit of {limitPerSecond}/s allows at most {allowed}");
         Assert.True(accepted >= limitPerSecond, $"only {accepted} accepted: the limit should let {limitPerSecond} through");
         Assert.Equal(90, accepted + answers.Count(a => a.Code == 429));
         Assert.Equal((10L * accepted, 0L, (long)accepted), await scene.ProjectTotalsAsync());
+    }
+
+    [Fact]
+    public async Task A_bucket_emptied_on_one_silo_is_empty_on_the_others()
+    {
+        const int limit = 100;
+        var (_, secret) = await _api.CreatePartnerAsync(limit);
+        // Invalid items: nothing is written, yet each counts (SPEC §4: a batch of N counts N).
+        var batch = new { donations = Enumerable.Range(0, limit).Select(_ => new { }).ToArray() };
+        using var first = new HttpClient { BaseAddress = deployment.Hosts[0].BaseAddress };
+        using var second = new HttpClient { BaseAddress = deployment.Hosts[1].BaseAddress };
+
+        var emptied = await _api.PostBatchAsync(secret, batch, first);
+        var elsewhere = await _api.PostBatchAsync(secret, batch, second);
+
+        Assert.Equal(200, emptied.Code);
+        Assert.Equal(0, RateLimitHeaderValues.Of(emptied).Remaining);
+        // A bucket per silo would let the second silo take a full second's quota again.
+        Assert.True(elsewhere.Code == 429, $"silo 1 took {limit} more donations right after silo 0 emptied the shared bucket: {elsewhere}");
+        Assert.True(RateLimitHeaderValues.Of(elsewhere).Remaining < limit, elsewhere.ToString());
     }
 }

@@ -27,7 +27,7 @@ public sealed class OpsKitTests(EmbeddedDeployment deployment)
     {
         var doc = File.ReadAllText(Path.Combine(HostProcess.RepositoryRoot(), "docs", "operations.md"));
         var alerts = OpsKit.AlertQueries().Select(q => q.Title).Distinct().ToList();
-        Assert.Equal(13, alerts.Count);
+        Assert.Equal(14, alerts.Count);
         foreach (var alert in alerts)
         {
             Assert.True(doc.Contains($"### {alert}\n", StringComparison.Ordinal), $"docs/operations.md has no '### {alert}' runbook section");
