@@ -44,6 +44,8 @@ public sealed class AuthoritySimulationTests
     [InlineData(1803942436, 1300)]
     [InlineData(395357454, 735)]
     [InlineData(678878627, 1436)]
+    // A donor-day of yesterday still held by the live book at quiescence (harmless; the auditor compared it with a book that loads today only).
+    [InlineData(255781767, 627)]
     public void Authority_holds_every_invariant_for_seeds_that_once_failed(int seed, int steps) => SimulationRun.Play(seed, steps);
 
     /// <summary>Seeds and lengths beyond the fixed range; CsCheck prints the failing pair.</summary>
