@@ -1,0 +1,83 @@
+using System.Net.Sockets;
+using CharityDay.Contracts.Telemetry;
+using Npgsql;
+
+namespace CharityDay.Host.Storage;
+
+/// <summary>
+/// What kind of failure a storage exception is. "connection" is the one that matters on a database
+/// restart: the connection (not the statement) failed, so the same work on a fresh connection may
+/// succeed — and, when nothing was sent, may be sent again.
+/// </summary>
+public static class StorageFaults
+{
+    public const string Connection = "connection";
+    public const string Timeout = "timeout";
+    public const string Database = "database";
+    public const string Other = "other";
+
+    public static string KindOf(Exception e) => e switch
+    {
+        _ when IsConnectionLevel(e) => Connection,
+        TimeoutException or NpgsqlException { InnerException: TimeoutException } => Timeout,
+        PostgresException => Database,
+        _ => Other,
+    };
+
+    /// <summary>
+    /// The server went away or is not taking connections: a socket error, end of stream, or the
+    /// messages PostgreSQL sends its sessions when it shuts down (57P01 admin shutdown — what an
+    /// immediate shutdown tells every session —, 57P02 crash shutdown), refuses them while it
+    /// recovers (57P03), or the SQL class 08 (connection exception).
+    /// </summary>
+    public static bool IsConnectionLevel(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException npgsql => npgsql.InnerException is IOException or SocketException or EndOfStreamException
+            || (npgsql.IsTransient && npgsql.InnerException is not TimeoutException),
+        _ => false,
+    };
+}
+
+/// <summary>
+/// The storage operation the current async flow is running (ledger.append, ledger.find, …). The
+/// code that names an operation counts its failures; a connection opened outside any (Orleans'
+/// grain state and membership) is counted by the pool under the pool's own name.
+/// </summary>
+public static class StorageOperation
+{
+    private static readonly AsyncLocal<string?> CurrentName = new();
+
+    public static string? Current => CurrentName.Value;
+
+    /// <summary>Call from an async method: the name then reverts by itself when the method returns.</summary>
+    public static void Begin(string operation) => CurrentName.Value = operation;
+}
+
+/// <summary>Counts storage failures and retries (charityday.storage.errors / .retries) and logs each at warning.</summary>
+public sealed class StorageObserver(ILogger<StorageObserver> logger)
+{
+    public void Failed(string operation, Exception e)
+    {
+        var kind = StorageFaults.KindOf(e);
+        CharityDayTelemetry.StorageErrors.Add(1, new("operation", operation), new("kind", kind));
+        logger.LogWarning("Storage operation {Operation} failed ({Kind}): {Error}", operation, kind, Describe(e));
+    }
+
+    /// <summary>A connection broke under work that named no operation (Orleans' own storage and membership).</summary>
+    public void ConnectionBroke(string operation)
+    {
+        CharityDayTelemetry.StorageErrors.Add(1, new("operation", operation), new("kind", StorageFaults.Connection));
+        logger.LogWarning("Storage operation {Operation} failed ({Kind}): the database connection broke", operation, StorageFaults.Connection);
+    }
+
+    public void Retried(string operation, Exception e, string what)
+    {
+        CharityDayTelemetry.StorageRetries.Add(1, new KeyValuePair<string, object?>("operation", operation));
+        logger.LogWarning("Storage operation {Operation}: {What} ({Error}); retried on a fresh connection", operation, what, Describe(e));
+    }
+
+    private static string Describe(Exception e) =>
+        e.InnerException is { } inner && e is not PostgresException ? $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})" : $"{e.GetType().Name}: {e.Message}";
+}
