@@ -101,7 +101,8 @@ public sealed class PooledConnectionFaultTests : IAsyncLifetime
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument == CharityDayTelemetry.StorageRetries)
+                // By name: this may run while CharityDayTelemetry's static fields are still being created.
+                if (instrument.Meter.Name == CharityDayTelemetry.Name && instrument.Name == "charityday.storage.retries")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
