@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using CharityDay.Contracts.Telemetry;
 using Npgsql;
@@ -55,29 +57,74 @@ public static class StorageOperation
     public static void Begin(string operation) => CurrentName.Value = operation;
 }
 
-/// <summary>Counts storage failures and retries (charityday.storage.errors / .retries) and logs each at warning.</summary>
+/// <summary>
+/// Counts storage failures and retries (charityday.storage.errors / .retries) and logs them at warning,
+/// at most one line per operation and kind a second: while the database is down, a campaign retrying
+/// its rebuild fails dozens of times a second, and the count belongs in the metric, not the log.
+/// </summary>
 public sealed class StorageObserver(ILogger<StorageObserver> logger)
 {
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Per (operation, kind): when a line was last written, and how many were held back since.</summary>
+    private readonly ConcurrentDictionary<(string Operation, string Kind), LogGate> _gates = new();
+
     public void Failed(string operation, Exception e)
     {
         var kind = StorageFaults.KindOf(e);
         CharityDayTelemetry.StorageErrors.Add(1, new("operation", operation), new("kind", kind));
-        logger.LogWarning("Storage operation {Operation} failed ({Kind}): {Error}", operation, kind, Describe(e));
+        if (ShouldLog(operation, kind, out var heldBack))
+        {
+            logger.LogWarning("Storage operation {Operation} failed ({Kind}): {Error}{HeldBack}", operation, kind, Describe(e), HeldBackNote(heldBack));
+        }
     }
 
     /// <summary>A connection broke under work that named no operation (Orleans' own storage and membership).</summary>
     public void ConnectionBroke(string operation)
     {
         CharityDayTelemetry.StorageErrors.Add(1, new("operation", operation), new("kind", StorageFaults.Connection));
-        logger.LogWarning("Storage operation {Operation} failed ({Kind}): the database connection broke", operation, StorageFaults.Connection);
+        if (ShouldLog(operation, StorageFaults.Connection, out var heldBack))
+        {
+            logger.LogWarning("Storage operation {Operation} failed ({Kind}): the database connection broke{HeldBack}", operation, StorageFaults.Connection, HeldBackNote(heldBack));
+        }
     }
 
     public void Retried(string operation, Exception e, string what)
     {
         CharityDayTelemetry.StorageRetries.Add(1, new KeyValuePair<string, object?>("operation", operation));
-        logger.LogWarning("Storage operation {Operation}: {What} ({Error}); retried on a fresh connection", operation, what, Describe(e));
+        if (ShouldLog(operation, "retry", out var heldBack))
+        {
+            logger.LogWarning("Storage operation {Operation}: {What} ({Error}); retried on a fresh connection{HeldBack}", operation, what, Describe(e), HeldBackNote(heldBack));
+        }
     }
+
+    private bool ShouldLog(string operation, string kind, out long heldBack)
+    {
+        var gate = _gates.GetOrAdd((operation, kind), _ => new LogGate());
+        lock (gate)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (gate.LastAt != 0 && Stopwatch.GetElapsedTime(gate.LastAt, now) < LogEvery)
+            {
+                gate.HeldBack++;
+                heldBack = 0;
+                return false;
+            }
+            heldBack = gate.HeldBack;
+            gate.HeldBack = 0;
+            gate.LastAt = now;
+            return true;
+        }
+    }
+
+    private static string HeldBackNote(long heldBack) => heldBack > 0 ? $" ({heldBack} more since the previous line: counted, not logged)" : "";
 
     private static string Describe(Exception e) =>
         e.InnerException is { } inner && e is not PostgresException ? $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})" : $"{e.GetType().Name}: {e.Message}";
+
+    private sealed class LogGate
+    {
+        public long LastAt;
+        public long HeldBack;
+    }
 }

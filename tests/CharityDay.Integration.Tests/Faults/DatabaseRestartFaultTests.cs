@@ -75,6 +75,11 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
             output.WriteLine(sample);
         }
 
+        foreach (var host in deployment.Hosts)
+        {
+            var warnings = host.Output.Split('\n').Where(l => l.Contains("Storage operation", StringComparison.Ordinal)).ToList();
+            output.WriteLine($"{host.Name}: {warnings.Count} storage warning lines, the first: {warnings.FirstOrDefault()}");
+        }
         Assert.True(load.Unknown.IsEmpty, $"{load.Unknown.Count} donations never got an answer after retries");
         Assert.True(load.Acknowledged.Count > 100, $"only {load.Acknowledged.Count} donations went through");
         foreach (var round in rounds.Prepend(quiet))
