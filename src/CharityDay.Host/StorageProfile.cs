@@ -1,5 +1,5 @@
 using CharityDay.Grains;
-using CharityDay.Host.Storage;
+using CharityDay.Host.Resilience;
 using CharityDay.Storage.Ledger;
 using CharityDay.Storage.Migrations;
 using Microsoft.Data.Sqlite;

@@ -140,7 +140,9 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
         Assert.True(load.Unknown.IsEmpty, $"{load.Unknown.Count} donations never got an answer after retries");
     }
 
-    private sealed record Scene(string CampaignId, IReadOnlyList<string> Projects, string PoolId, string PartnerKey);
+    /// <param name="ProbePools">One paused pool per silo for its admin write (a manager per pool, as on the day: three
+    /// silos patching one pool at the same instant would time their contention, not the recovery).</param>
+    private sealed record Scene(string CampaignId, IReadOnlyList<string> Projects, string PoolId, string PartnerKey, IReadOnlyList<string> ProbePools);
 
     private static async Task<Scene> SceneAsync(ApiClient api, long budget)
     {
@@ -152,7 +154,12 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
         }
         var pool = await api.CreatePoolAsync(campaign, new() { ["budget"] = budget, ["ratioBps"] = 10000, ["perDonorDailyCap"] = PerDonorDailyCap });
         var (_, key) = await api.CreatePartnerAsync();
-        return new Scene(campaign, projects, pool, key);
+        var probePools = new List<string>();
+        for (var i = 0; i < PostgresClusterDeployment.SiloCount; i++)
+        {
+            probePools.Add(await api.CreatePoolAsync(campaign, new() { ["budget"] = 1_000L, ["paused"] = true }));
+        }
+        return new Scene(campaign, projects, pool, key, probePools);
     }
 
     private sealed record SiloRecovery(string Silo, TimeSpan Donation, int DonationAttempts, TimeSpan AdminWrite, int AdminAttempts)
@@ -175,8 +182,9 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
     /// <summary>
     /// Stops the database hard, keeps it down for <paramref name="downtime"/>, starts it, and times each
     /// silo from the first accepted connection to its first 2xx for a new donation and for an admin
-    /// write (a pool PATCH that changes nothing the matching sees: a write of the pool grain, the
-    /// matching authority and the audit log). Both are retried, with the same ids, until answered.
+    /// write (a PATCH of the silo's paused probe pool that changes nothing the matching sees: a write
+    /// of the pool grain, the matching authority and the audit log). Both are retried, with the same
+    /// ids, until answered.
     /// </summary>
     private async Task<RoundResult> RestartAndMeasureAsync(int round, TimeSpan downtime, DonationLoad load, Scene scene)
     {
@@ -193,8 +201,8 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
             using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
             var donation = new SentDonation($"probe-r{round}-s{i}", scene.Projects[0], $"probe-donor-r{round}-s{i}", 100);
             var donationTask = UntilAsync(() => load.TryOnceAsync(donation, http));
-            var adminTask = UntilAsync(async () => (await deployment.Api().SendAsync(HttpMethod.Patch, $"/v1/admin/pools/{scene.PoolId}",
-                new { paused = false }, Deployment.ManagerKey, http)).Code == 200);
+            var adminTask = UntilAsync(async () => (await deployment.Api().SendAsync(HttpMethod.Patch, $"/v1/admin/pools/{scene.ProbePools[i]}",
+                new { paused = true }, Deployment.ManagerKey, http)).Code == 200);
             var (donationAt, donationAttempts) = await donationTask;
             var (adminAt, adminAttempts) = await adminTask;
             return new SiloRecovery(host.Name, Stopwatch.GetElapsedTime(acceptingAt, donationAt), donationAttempts,

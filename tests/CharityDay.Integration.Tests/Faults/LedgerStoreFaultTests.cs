@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Reflection;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
-using CharityDay.Host.Storage;
+using CharityDay.Host.Resilience;
 using CharityDay.Storage.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using CharityDay.Contracts.Telemetry;
-using CharityDay.Host.Storage;
+using CharityDay.Host.Resilience;
 using CharityDay.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

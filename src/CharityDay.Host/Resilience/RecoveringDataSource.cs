@@ -4,7 +4,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Npgsql;
 
-namespace CharityDay.Host.Storage;
+namespace CharityDay.Host.Resilience;
 
 /// <summary>
 /// A PostgreSQL pool that does not hand out a connection a database restart killed.

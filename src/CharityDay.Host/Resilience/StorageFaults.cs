@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using CharityDay.Contracts.Telemetry;
 using Npgsql;
 
-namespace CharityDay.Host.Storage;
+namespace CharityDay.Host.Resilience;
 
 /// <summary>
 /// What kind of failure a storage exception is. "connection" is the one that matters on a database

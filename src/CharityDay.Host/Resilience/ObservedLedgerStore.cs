@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.ExceptionServices;
 using CharityDay.Storage.Ledger;
 
-namespace CharityDay.Host.Storage;
+namespace CharityDay.Host.Resilience;
 
 /// <summary>
 /// The production ledger as the grains see it: every operation is named (ledger.append, ledger.find, …)
