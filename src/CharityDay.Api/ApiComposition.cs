@@ -70,7 +70,9 @@ public static class ApiComposition
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
         logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
-        var unavailable = error is TimeoutException or OrleansException or CharityDay.Domain.Writing.FencedOutException or StackExchange.Redis.RedisException;
+        // A database that drops connections for a moment (a restart, a failover) is transient too.
+        var unavailable = error is TimeoutException or OrleansException or CharityDay.Domain.Writing.FencedOutException or StackExchange.Redis.RedisException
+            or System.Data.Common.DbException { IsTransient: true } or System.Net.Sockets.SocketException or System.IO.IOException;
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {

@@ -1,4 +1,5 @@
 using CharityDay.Grains;
+using CharityDay.Host.Resilience;
 using CharityDay.Storage.Ledger;
 using CharityDay.Storage.Migrations;
 using Microsoft.Data.Sqlite;
@@ -88,12 +89,13 @@ public static class StorageProfile
         silo.AddActivityPropagation();
         if (options.IsProduction)
         {
-            var connectionString = PostgresConnectionString(configuration);
-            silo.UseAdoNetClustering(o =>
+            // Orleans opens its connections from the host's recovering pool (PostgresPools), not by
+            // connection string: a pooled connection a database restart killed is replaced before use.
+            silo.UseAdoNetClustering(builder => builder.Configure<PostgresPools>((o, pools) =>
             {
                 o.Invariant = PostgresInvariant;
-                o.ConnectionString = connectionString;
-            });
+                o.DataSource = pools.Membership;
+            }));
             silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
             // A dead silo's grains (a campaign's write path among them) come back elsewhere only
             // after the cluster declares it dead: detect in seconds, not the default tens of seconds.
@@ -102,11 +104,11 @@ public static class StorageProfile
                 membership.ProbeTimeout = TimeSpan.FromSeconds(2);
                 membership.NumMissedProbesLimit = 2;
             });
-            silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, builder => builder.Configure<PostgresPools>((o, pools) =>
             {
                 o.Invariant = PostgresInvariant;
-                o.ConnectionString = connectionString;
-            });
+                o.DataSource = pools.GrainState;
+            }));
         }
         else
         {
@@ -167,11 +169,12 @@ public static class StorageProfile
     {
         if (options.IsProduction)
         {
-            var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString(configuration)).Build();
-            services.AddSingleton(dataSource);
-            var store = new PostgresLedgerStore(dataSource);
-            services.AddSingleton<ILedgerStore>(store);
-            services.AddSingleton<IAdminStore>(store);
+            var connectionString = PostgresConnectionString(configuration);
+            services.AddSingleton<StorageObserver>();
+            services.AddSingleton(sp => new PostgresPools(connectionString, sp.GetRequiredService<StorageObserver>()));
+            services.AddSingleton(sp => new PostgresLedgerStore(sp.GetRequiredService<PostgresPools>().Ledger));
+            services.AddSingleton(sp => ObservedLedgerStore.Wrap(sp.GetRequiredService<PostgresLedgerStore>(), sp.GetRequiredService<StorageObserver>()));
+            services.AddSingleton(sp => ObservedLedgerStore.WrapAdmin(sp.GetRequiredService<PostgresLedgerStore>(), sp.GetRequiredService<StorageObserver>()));
         }
         else
         {

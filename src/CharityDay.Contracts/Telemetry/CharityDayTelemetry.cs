@@ -86,6 +86,14 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> Shed = Meter.CreateCounter<long>(
         "charityday.load_shed", "{request}", "Requests refused with 429 because a bounded queue was full.");
 
+    public static readonly Counter<long> StorageErrors = Meter.CreateCounter<long>(
+        "charityday.storage.errors", "{error}",
+        "Storage operations that failed, by operation (ledger.append, ledger.find, grain_state, membership, ...) and kind (connection, timeout, database, other).");
+
+    public static readonly Counter<long> StorageRetries = Meter.CreateCounter<long>(
+        "charityday.storage.retries", "{retry}",
+        "Storage work done again on a fresh connection because the one it had was dead (a pooled connection a database restart killed, or a read cut off), by operation.");
+
     // The pool gauges are observable: their callbacks live with the silo that hosts the campaign
     // (CharityDay.Grains.Telemetry.PoolGaugeRegistry). Their names are here so this file stays the
     // one catalogue of CharityDay instruments. Tags: campaign, pool. Unit: fen.

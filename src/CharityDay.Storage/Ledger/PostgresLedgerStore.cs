@@ -10,8 +10,13 @@ namespace CharityDay.Storage.Ledger;
 /// The production profile's ledger on PostgreSQL, shared by every silo. A batch travels as column
 /// arrays: one statement per table whatever the batch's size, so a commit costs a few round trips
 /// instead of one per row, and the planner sees one short statement instead of thousands of parameters.
+/// <para>
+/// Every connection comes from <paramref name="dataSource"/>: a plain <see cref="NpgsqlDataSource"/> for
+/// the maintenance verbs, the host's recovering pool (which never hands out a connection a database
+/// restart killed) in a silo.
+/// </para>
 /// </summary>
-public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : SqlLedgerStore
+public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStore
 {
     public override string Dialect => "postgres";
 
@@ -33,7 +38,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : SqlLedger
         {
             return rows;
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = (NpgsqlConnection)await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
             "SELECT m.pool_id, m.partner_id, m.donor_id, SUM(m.amount)::bigint, COUNT(*) " +
             "FROM unnest($1::text[], $2::text[]) AS k(p, d) CROSS JOIN unnest($3::text[]) AS pools(id) " +
@@ -110,7 +115,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : SqlLedger
             return found;
         }
         var distinct = keys.Distinct().ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = (NpgsqlConnection)await dataSource.OpenConnectionAsync(ct);
         var rows = new List<LedgerDonation>();
         await using (var command = new NpgsqlCommand(
             "SELECT d.partner_id, d.donation_id, d.campaign_id, d.project_id, d.donor_id, d.amount, d.currency, d.occurred_at, d.team_id, d.channel, " +

@@ -15,6 +15,9 @@ public sealed class DonationLoad(Func<HttpClient> clients, string partnerKey, IR
 {
     public ConcurrentDictionary<string, JsonNode> Acknowledged { get; } = new();
     public ConcurrentDictionary<string, SentDonation> Unknown { get; } = new();
+
+    /// <summary>When each 2xx arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for recovery times.</summary>
+    public ConcurrentQueue<long> AckTimestamps { get; } = new();
     public int Sent => _sent;
 
     private int _sent;
@@ -52,11 +55,12 @@ public sealed class DonationLoad(Func<HttpClient> clients, string partnerKey, IR
         }
     }
 
-    private async Task<bool> TryOnceAsync(SentDonation donation)
+    /// <summary>Posts once (to <paramref name="client"/>, else the next silo); false when it must be retried.</summary>
+    public async Task<bool> TryOnceAsync(SentDonation donation, HttpClient? client = null)
     {
         try
         {
-            var http = clients();
+            var http = client ?? clients();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/donations")
             {
@@ -68,6 +72,7 @@ public sealed class DonationLoad(Func<HttpClient> clients, string partnerKey, IR
             if (code is 200 or 201)
             {
                 Acknowledged[donation.DonationId] = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                AckTimestamps.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
                 Unknown.TryRemove(donation.DonationId, out _);
                 return true;
             }
