@@ -148,7 +148,7 @@ public static class PoolAdminEndpoints
         }
         var f = new FieldReader(body);
         var donorId = f.Id("donorId", required: true);
-        var reason = f.Text("reason", required: true, maxLength: 1000);
+        var reason = f.Text("reason", required: true);
         if (f.HasErrors)
         {
             return ApiProblem.Invalid(f.Errors);
