@@ -170,7 +170,8 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
         }
         if (text is null
             || !Rfc3339Instant().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var instant))
+            // RFC 3339 allows a lower-case t and z and a space for the T; the parser is given the canonical form.
+            || !DateTimeOffset.TryParse(text.ToUpperInvariant().Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var instant))
         {
             Error(name, "must be an RFC 3339 date-time with an offset, e.g. 2026-09-09T10:00:00+08:00");
             return null;
