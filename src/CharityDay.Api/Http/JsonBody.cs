@@ -64,11 +64,12 @@ public static class JsonBody
             {
                 return (default, ApiProblem.MalformedJson("the request body is not valid UTF-8"));
             }
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, length), Options);
+            // Before parsing: the parser's duplicate-name check unescapes every property name, and throws on one.
             if (UnpairedSurrogateEscape(buffer.AsSpan(0, length)) is { } at)
             {
                 return (default, ApiProblem.MalformedJson($"the body escapes an unpaired UTF-16 surrogate at byte {at}; strings must be valid Unicode"));
             }
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, length), Options);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (default, ApiProblem.Invalid("body", "must be a JSON object"));
@@ -78,6 +79,11 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
+            return (default, ApiProblem.MalformedJson(e.Message));
+        }
+        catch (InvalidOperationException e)
+        {
+            // The parser's own word for text it cannot unescape, should an escape get past the scan.
             return (default, ApiProblem.MalformedJson(e.Message));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -110,9 +116,10 @@ public static class JsonBody
     }
 
     /// <summary>
-    /// The parser unescapes <c>\uD800</c> without complaint, and reading such a string later
-    /// throws (a 500). RFC 8259 §8.2 leaves such strings' meaning undefined; I-JSON (RFC 7493)
-    /// forbids them. The document has parsed, so every backslash here starts a valid escape.
+    /// The parser takes <c>\uD800</c> without complaint, and reading such a string later throws
+    /// (a 500). RFC 8259 §8.2 leaves such strings' meaning undefined; I-JSON (RFC 7493) forbids
+    /// them. Runs before the parser, so it reads defensively: anything that is not a well-formed
+    /// escape is left for the parser to refuse.
     /// </summary>
     private static int? UnpairedSurrogateEscape(ReadOnlySpan<byte> json)
     {
@@ -125,12 +132,15 @@ public static class JsonBody
                 return null;
             }
             i += next;
-            if (json[i + 1] != (byte)'u')
+            if (i + 6 > json.Length || json[i + 1] != (byte)'u' || Hex4(json.Slice(i + 2, 4)) is not { } unit)
             {
                 i += 2;
+                if (i >= json.Length)
+                {
+                    return null;
+                }
                 continue;
             }
-            var unit = Hex4(json.Slice(i + 2, 4));
             if (unit is >= 0xDC00 and <= 0xDFFF)
             {
                 return i;
@@ -138,7 +148,7 @@ public static class JsonBody
             if (unit is >= 0xD800 and <= 0xDBFF)
             {
                 if (i + 12 > json.Length || json[i + 6] != (byte)'\\' || json[i + 7] != (byte)'u'
-                    || Hex4(json.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
+                    || Hex4(json.Slice(i + 8, 4)) is not (>= 0xDC00 and <= 0xDFFF))
                 {
                     return i;
                 }
@@ -149,12 +159,18 @@ public static class JsonBody
         }
     }
 
-    private static int Hex4(ReadOnlySpan<byte> digits)
+    private static int? Hex4(ReadOnlySpan<byte> digits)
     {
         var value = 0;
         foreach (var d in digits)
         {
-            value = (value << 4) | (d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10);
+            var lower = d | 0x20;
+            int digit = d is >= (byte)'0' and <= (byte)'9' ? d - '0' : lower is >= 'a' and <= 'f' ? lower - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return null;
+            }
+            value = (value << 4) | digit;
         }
         return value;
     }

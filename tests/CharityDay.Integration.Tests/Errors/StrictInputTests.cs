@@ -108,7 +108,7 @@ public abstract class StrictInputTests(Deployment deployment)
         var response = await RejectedAsync(w, (HttpMethod.Patch, $"/v1/admin/pools/{w.Pool}", new JsonObject { ["perDonorDailyCapp"] = 100 }, false));
         Problems.AssertBadRequest(response, "perDonorDailyCapp");
         Assert.Contains("did you mean perDonorDailyCap?", response["errors"]["perDonorDailyCapp"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null((await _api.GetPoolAsync(w.Pool))["perDonorDailyCap"]);
+        Assert.Null((await _api.GetPoolAsync(w.Pool)).Json!["perDonorDailyCap"]);
     }
 
     [Theory]
