@@ -18,14 +18,17 @@ public static class BadValues
 {
     public static Gen<T> Any<T>(params Gen<T>[] gens) => Gen.Frequency(gens.Select(g => (1, (IGen<T>)g)).ToArray());
 
-    /// <summary>Identifiers no request may carry (each also fits in a URL path once escaped).</summary>
+    /// <summary>
+    /// Identifiers no request may carry (each also fits in a URL path once escaped). Not NUL:
+    /// Kestrel refuses a %00 in the request target itself, with a bare 400 the app never sees.
+    /// </summary>
     public static readonly string[] PathIds =
     [
-        "", new string('a', 129), "a b", "a/b", "é", "a\n", "id\n", "a\u0000", "\u202Eab", "a%b", "a?b", "a#b", "a+b", "a,b", "😀", "a\t",
+        "", new string('a', 129), "a b", "a/b", "é", "a\n", "id\n", "a\u0001", "\u202Eab", "a%b", "a?b", "a#b", "a+b", "a,b", "😀", "a\t",
         "a;b", "a\"b", "<a>", "~user", "a*b", "a\u200Fb", "ａｂ", "a\u00A0b", "a\\b", "a=b", "a&b", "a'b",
     ];
 
-    public static readonly string[] BodyIds = [.. PathIds, "\uD800", "a\uDC00", 5.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\u2028"];
+    public static readonly string[] BodyIds = [.. PathIds, "a\u0000", "\uD800", "a\uDC00", 5.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\u2028"];
 
     private static readonly string[] ControlAndBidi =
     [

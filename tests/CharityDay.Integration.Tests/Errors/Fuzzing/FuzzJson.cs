@@ -12,7 +12,8 @@ public abstract record FuzzJson
 {
     public abstract void Write(StringBuilder json);
 
-    public override string ToString()
+    // Sealed: a derived record would otherwise synthesize its own ToString ("FuzzObject { Fields = … }").
+    public sealed override string ToString()
     {
         var json = new StringBuilder();
         Write(json);
