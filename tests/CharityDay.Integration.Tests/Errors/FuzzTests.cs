@@ -25,7 +25,7 @@ namespace CharityDay.Integration.Tests.Errors;
 [Collection(EmbeddedCollection.Name)]
 public sealed class FuzzTests(EmbeddedDeployment deployment, ITestOutputHelper output)
 {
-    public const int DefaultIterations = 3000;
+    public const int DefaultIterations = 10_000;
 
     /// <summary>Requests in flight at once: enough to keep the host busy, few enough for a shared 2-core machine.</summary>
     private const int Concurrency = 4;

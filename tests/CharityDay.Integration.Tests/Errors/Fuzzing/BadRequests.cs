@@ -275,7 +275,11 @@ public static class BadRequests
     {
         Gen<FuzzRequest> Get(string name, string before, string after, string[] unknown, bool partner = false, HttpMethod? method = null) =>
             PathId(unknown).Select(p => new FuzzRequest(name, method ?? HttpMethod.Get, before + p.Segment + after, null, partner, p.Bad ? "bad id" : "unknown id"));
-        var badTop = Gen.OneOf("0", "-1", "101", "100000000000", "abc", "1.5", "1e3", "", "%00", "1%0A", "%EF%BC%99", "+5", " 5", "5 ", "0x10", "1&top=2", "NaN", "%FF");
+        // Plain values are escaped; the second list is already a query's bytes (two tops, raw NUL, invalid UTF-8).
+        var badTop = Gen.Frequency(
+            (3, (IGen<string>)Gen.OneOf("0", "-1", "1001", "100000000000", "abc", "1.5", "1e3", "", "1\n", "９", "+5", " 5", "5 ", "0x10", "NaN", "5\u0000", "\u202E5")
+                .Select(Uri.EscapeDataString)),
+            (1, (IGen<string>)Gen.OneOf("%00", "%FF", "1&top=2", "%C0%AF", "5&top=")));
         var badCampaignQuery = Gen.OneOf(PathIds.Where(id => id.Length > 0).ToArray()).Select(Uri.EscapeDataString);
         return Gen.Frequency(
             (2, (IGen<FuzzRequest>)Get("donation-get", "/v1/donations/", "", w.Unknown("d"), partner: true)),
