@@ -52,6 +52,7 @@ public sealed class FuzzTests(EmbeddedDeployment deployment, ITestOutputHelper o
         var world = await WorldAsync();
         var requests = BadRequests.Any(world);
         var before = await SnapshotAsync(world);
+        var loggedBefore = LoggedErrors();
 
         var statuses = new ConcurrentDictionary<int, int>();
         var endpoints = new ConcurrentDictionary<string, int>();
@@ -87,8 +88,11 @@ public sealed class FuzzTests(EmbeddedDeployment deployment, ITestOutputHelper o
         });
         clock.Stop();
         var after = await SnapshotAsync(world);
+        // An exception the host caught and logged is a bug even when the answer was a tidy 4xx.
+        var logged = LoggedErrors().Skip(loggedBefore.Count).ToList();
 
-        output.WriteLine($"{cases.Length} requests ({batchItems} batch items) in {clock.Elapsed.TotalSeconds:F1} s; 5xx: {serverErrors}; failures: {failures.Count}; state changed: {before != after}");
+        output.WriteLine($"{cases.Length} requests ({batchItems} batch items) in {clock.Elapsed.TotalSeconds:F1} s; 5xx: {serverErrors}; failures: {failures.Count}; "
+            + $"errors logged: {logged.Count}; state changed: {before != after}");
         output.WriteLine("by status: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         output.WriteLine("by endpoint: " + string.Join(", ", endpoints.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}×{e.Value}")));
 
@@ -96,6 +100,7 @@ public sealed class FuzzTests(EmbeddedDeployment deployment, ITestOutputHelper o
         Assert.True(failures.IsEmpty,
             $"{failures.Count} of {cases.Length} bad requests were not answered as SPEC §4 asks (seed {seed}; replay one with {replay} CHARITYDAY_FUZZ_CASE=<case>):\n"
             + string.Join("\n", reported));
+        Assert.True(logged.Count == 0, $"the host logged {logged.Count} errors while answering bad requests (seed {seed}):\n" + string.Join("\n", logged.Take(3).Select(Clip)));
         Assert.True(before == after,
             $"bad requests left a trace (seed {seed}; replay with {replay}):\n--- before\n{before}\n--- after\n{after}");
     }
@@ -202,6 +207,11 @@ public sealed class FuzzTests(EmbeddedDeployment deployment, ITestOutputHelper o
         ];
         return StateSnapshot.TakeAsync(_api, w.Campaign, admin, reads);
     }
+
+    /// <summary>The host's log lines at Error or above (it logs JSON lines), so far.</summary>
+    private List<string> LoggedErrors() =>
+        [.. deployment.Hosts.SelectMany(h => h.Output.Split('\n'))
+            .Where(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal))];
 
     private static ulong ParseSeed(string text) =>
         text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
