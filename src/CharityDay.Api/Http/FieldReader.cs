@@ -35,8 +35,9 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
 
     private readonly List<FieldError> _errors = [];
 
-    // The field names asked about, in the order asked: a handful per body, so a list beats a set.
-    private readonly List<string> _named = [];
+    // The field names asked about, in the order asked: a handful per body, so a list beats a set
+    // (this runs on every donation: the checks below allocate nothing per field).
+    private readonly List<string> _named = new(16);
 
     /// <summary>Every unknown field first (the likeliest cause of the rest), then each invalid one.</summary>
     public IReadOnlyList<FieldError> Errors
@@ -63,7 +64,7 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
 
     private bool TryGetProperty(string name, out JsonElement value)
     {
-        if (!_named.Contains(name, StringComparer.Ordinal))
+        if (!IsNamed(name))
         {
             _named.Add(name);
         }
@@ -237,7 +238,32 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
         }
         foreach (var property in obj.EnumerateObject())
         {
-            if (!_named.Contains(property.Name, StringComparer.Ordinal))
+            if (!IsNamed(property))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool IsNamed(string name)
+    {
+        foreach (var named in _named)
+        {
+            if (string.Equals(named, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Compares the name as the parser holds it (unescaped, ordinal), without making a string of it.</summary>
+    private bool IsNamed(JsonProperty property)
+    {
+        foreach (var named in _named)
+        {
+            if (property.NameEquals(named))
             {
                 return true;
             }
@@ -254,7 +280,7 @@ public sealed partial class FieldReader(JsonElement obj, string prefix = "")
         }
         foreach (var property in obj.EnumerateObject())
         {
-            if (!_named.Contains(property.Name, StringComparer.Ordinal))
+            if (!IsNamed(property))
             {
                 var name = property.Name.Length > MaxEchoedNameLength ? property.Name[..MaxEchoedNameLength] + "…" : property.Name;
                 var hint = ClosestNamed(property.Name) is { } known ? $"; did you mean {known}?" : "";
