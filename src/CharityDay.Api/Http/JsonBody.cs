@@ -98,7 +98,7 @@ public static class JsonBody
 
     /// <summary>
     /// For a request whose contract names no body fields (a refund): no body, or a JSON object
-    /// with no fields. Anything else is a 400 naming the first field sent (SPEC §4 strict input).
+    /// with no fields. Anything else is a 400: malformed, or naming each field sent (SPEC §4 strict input).
     /// </summary>
     public static async Task<IResult?> ReadNoFieldsAsync(HttpRequest request)
     {
