@@ -7,7 +7,8 @@ public static partial class Identifiers
 {
     public const int MaxLength = 128;
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final "\n", which let "id\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);

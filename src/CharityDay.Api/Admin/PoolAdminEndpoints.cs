@@ -137,7 +137,7 @@ public static class PoolAdminEndpoints
         var f = new FieldReader(body);
         var donorId = f.Id("donorId", required: true);
         var partnerId = f.Id("partnerId", required: false);
-        var reason = f.Text("reason", required: true, maxLength: 1000);
+        var reason = f.Text("reason", required: true);
         if (f.HasErrors)
         {
             return ApiProblem.Invalid(f.Errors);

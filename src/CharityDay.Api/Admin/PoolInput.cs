@@ -14,7 +14,7 @@ public static partial class PoolInput
     public const int DefaultRatioBps = 10_000;
     public const int MaxProjectIds = 10_000;
 
-    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([01][0-9]|2[0-3]):[0-5][0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimeOfDay();
 
     public static PoolSettings? Read(FieldReader f, string poolId, PoolSettings? current)

@@ -21,7 +21,7 @@ public static class JsonBody
     /// <summary>The most of a refused body the server reads and drops so the client can see the 413.</summary>
     public const long MaxDrainBytes = 16 * 1024 * 1024;
 
-    public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limitBytes)
+    public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limitBytes, bool allowEmpty = false)
     {
         if (request.ContentLength is { } declared && declared > limitBytes)
         {
@@ -52,6 +52,10 @@ public static class JsonBody
             }
             if (length == 0)
             {
+                if (allowEmpty)
+                {
+                    return (default, null);
+                }
                 return (default, ApiProblem.MalformedJson("the request body is empty"));
             }
             // The parser checks structure, not the bytes inside strings: without this, a bad byte in a
@@ -59,6 +63,11 @@ public static class JsonBody
             if (!Utf8.IsValid(buffer.AsSpan(0, length)))
             {
                 return (default, ApiProblem.MalformedJson("the request body is not valid UTF-8"));
+            }
+            // Before parsing: the parser's duplicate-name check unescapes every property name, and throws on one.
+            if (UnpairedSurrogateEscape(buffer.AsSpan(0, length)) is { } at)
+            {
+                return (default, ApiProblem.MalformedJson($"the body escapes an unpaired UTF-16 surrogate at byte {at}; strings must be valid Unicode"));
             }
             using var document = JsonDocument.Parse(buffer.AsMemory(0, length), Options);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -72,6 +81,11 @@ public static class JsonBody
         {
             return (default, ApiProblem.MalformedJson(e.Message));
         }
+        catch (InvalidOperationException e)
+        {
+            // The parser's own word for text it cannot unescape, should an escape get past the scan.
+            return (default, ApiProblem.MalformedJson(e.Message));
+        }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, ApiProblem.TooLarge(limitBytes));
@@ -80,6 +94,85 @@ public static class JsonBody
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// For a request whose contract names no body fields (a refund): no body, or a JSON object
+    /// with no fields. Anything else is a 400: malformed, or naming each field sent (SPEC §4 strict input).
+    /// </summary>
+    public static async Task<IResult?> ReadNoFieldsAsync(HttpRequest request)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength == 0)
+        {
+            return null;
+        }
+        var (body, problem) = await ReadObjectAsync(request, DefaultLimitBytes, allowEmpty: true);
+        if (problem is not null || body.ValueKind != JsonValueKind.Object)
+        {
+            return problem;
+        }
+        var fields = new FieldReader(body);
+        return fields.HasErrors ? ApiProblem.Invalid(fields.Errors) : null;
+    }
+
+    /// <summary>
+    /// The parser takes <c>\uD800</c> without complaint, and reading such a string later throws
+    /// (a 500). RFC 8259 §8.2 leaves such strings' meaning undefined; I-JSON (RFC 7493) forbids
+    /// them. Runs before the parser, so it reads defensively: anything that is not a well-formed
+    /// escape is left for the parser to refuse.
+    /// </summary>
+    private static int? UnpairedSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var i = 0;
+        while (true)
+        {
+            var next = json[i..].IndexOf((byte)'\\');
+            if (next < 0)
+            {
+                return null;
+            }
+            i += next;
+            if (i + 6 > json.Length || json[i + 1] != (byte)'u' || Hex4(json.Slice(i + 2, 4)) is not { } unit)
+            {
+                i += 2;
+                if (i >= json.Length)
+                {
+                    return null;
+                }
+                continue;
+            }
+            if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                return i;
+            }
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (i + 12 > json.Length || json[i + 6] != (byte)'\\' || json[i + 7] != (byte)'u'
+                    || Hex4(json.Slice(i + 8, 4)) is not (>= 0xDC00 and <= 0xDFFF))
+                {
+                    return i;
+                }
+                i += 12;
+                continue;
+            }
+            i += 6;
+        }
+    }
+
+    private static int? Hex4(ReadOnlySpan<byte> digits)
+    {
+        var value = 0;
+        foreach (var d in digits)
+        {
+            var lower = d | 0x20;
+            int digit = d is >= (byte)'0' and <= (byte)'9' ? d - '0' : lower is >= 'a' and <= 'f' ? lower - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return null;
+            }
+            value = (value << 4) | digit;
+        }
+        return value;
     }
 
     /// <summary>

@@ -70,9 +70,15 @@ public static class DonationEndpoints
         {
             return Rejected(partnerId, "invalid", malformed);
         }
-        if (!body.TryGetProperty("donations", out var items) || items.ValueKind != JsonValueKind.Array)
+        // The envelope is as strict as each item: {donations:[...]} and nothing else.
+        var envelope = new FieldReader(body);
+        if (!envelope.TryGet("donations", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            return ApiProblem.Invalid("donations", "must be an array of donations");
+            envelope.Error("donations", "must be an array of donations");
+        }
+        if (envelope.HasErrors)
+        {
+            return Rejected(partnerId, "invalid", ApiProblem.Invalid(envelope.Errors));
         }
         var count = items.GetArrayLength();
         if (count == 0 || count > MaxBatchItems)
@@ -167,6 +173,10 @@ public static class DonationEndpoints
         if (!Domain.Identifiers.IsValid(donationId))
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        if (await JsonBody.ReadNoFieldsAsync(context.Request) is { } strayBody)
+        {
+            return strayBody;
         }
         var outcome = await grains.GetGrain<IDonationLookupGrain>(0).Refund(caller!.PartnerId!, donationId);
         return outcome.Kind switch

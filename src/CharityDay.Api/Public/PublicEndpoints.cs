@@ -105,8 +105,10 @@ public static class PublicEndpoints
             return ApiProblem.InvalidId("campaignId");
         }
         var top = DefaultTop;
+        // One value of ASCII digits only: int.TryParse alone also takes "5\0" (it ignores trailing NULs).
         if (request.Query.TryGetValue("top", out var topText)
-            && (!int.TryParse(topText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
+            && (topText.Count != 1 || topText[0] is not { Length: > 0 and <= 9 } digits || !digits.All(char.IsAsciiDigit)
+                || !int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
         {
             return ApiProblem.Invalid("top", $"must be an integer from 1 to {MaxTop}");
         }

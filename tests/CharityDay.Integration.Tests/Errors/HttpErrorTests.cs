@@ -88,13 +88,11 @@ public abstract class HttpErrorTests(Deployment deployment)
     }
 
     /// <summary>The object with a "pad" field that brings its UTF-8 JSON to exactly <paramref name="bytes"/>.</summary>
+    /// <summary>The value's JSON grown to exactly <paramref name="bytes"/> with whitespace: no field the contract does not name (SPEC §4 strict input).</summary>
     private static byte[] Padded(object value, int bytes)
     {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(value))!.AsObject();
-        node["pad"] = "";
-        var bare = Encoding.UTF8.GetByteCount(node.ToJsonString());
-        node["pad"] = new string('x', bytes - bare);
-        var json = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var bare = System.Text.Json.JsonSerializer.Serialize(value);
+        var json = Encoding.UTF8.GetBytes(bare[..^1] + new string(' ', bytes - Encoding.UTF8.GetByteCount(bare)) + "}");
         Assert.Equal(bytes, json.Length);
         return json;
     }

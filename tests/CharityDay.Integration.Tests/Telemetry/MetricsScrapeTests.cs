@@ -37,6 +37,10 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         Assert.Equal(TelemetryScenario.Commits, scrape.Single("charityday_ledger_commit_batch_size_count", Campaign));
         Assert.Equal(TelemetryScenario.Commits, scrape.Single("charityday_ledger_commit_batch_size_sum", Campaign));
         Assert.Equal(TelemetryScenario.PoolChanges, scrape.Single("charityday_pool_change_duration_milliseconds_count", Pool));
+        // Admin writes, by action and result, and their one transaction each (change + audit entry + answer).
+        Assert.True(scrape.Single("charityday_admin_writes_total", ("action", "pool.patch"), ("result", "committed")) >= 1);
+        Assert.True(scrape.Single("charityday_admin_writes_total", ("action", "pool.clawback"), ("result", "committed")) >= 1);
+        Assert.True(scrape.Single("charityday_admin_commit_duration_milliseconds_count", ("action", "pool.patch")) >= 1);
         // The embedded host checkpoints its WAL in the background, once a second, from its first second on.
         Assert.True(scrape.Single("charityday_ledger_checkpoint_duration_milliseconds_count") >= 1);
         Assert.True(scrape.Single("charityday_donations_ingest_duration_milliseconds_count", ("result", "Created")) >= TelemetryScenario.Accepted);
@@ -95,9 +99,12 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_campaign_rebuild_duration_milliseconds"] = "histogram",
             ["charityday_campaign_donors_held"] = "gauge",
             ["charityday_campaign_activation_duration_milliseconds"] = "histogram",
+            ["charityday_admin_writes_total"] = "counter",
+            ["charityday_admin_commit_duration_milliseconds"] = "histogram",
         };
         // Present once a capped pool loaded a donor (other tests on this host do).
-        string[] whenUsed = ["charityday_campaign_donors_loaded_total"];
+        // A campaign zone missing from the silo's tz database: only then.
+        string[] whenUsed = ["charityday_campaign_donors_loaded_total", "charityday_campaign_timezone_unknown_total"];
         foreach (var (family, type) in expectedTypes)
         {
             Assert.True(scrape.Types.TryGetValue(family, out var actual) && actual == type,
