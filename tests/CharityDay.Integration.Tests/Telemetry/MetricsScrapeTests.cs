@@ -100,6 +100,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_campaign_donors_held"] = "gauge",
             ["charityday_campaign_activation_duration_milliseconds"] = "histogram",
             ["charityday_admin_writes_total"] = "counter",
+            ["charityday_ratelimit_decisions_total"] = "counter",
+            ["charityday_ratelimit_fallback"] = "gauge",
             ["charityday_admin_commit_duration_milliseconds"] = "histogram",
         };
         // Present once a capped pool loaded a donor (other tests on this host do).
