@@ -27,6 +27,7 @@ public static class ApiComposition
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
         services.AddSingleton<AuditLog>();
+        services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
         ApiTelemetry.Register();
         return services;
@@ -48,6 +49,7 @@ public static class ApiComposition
             }, ReasonPhrase(http.Response.StatusCode), $"{http.Request.Method} {http.Request.Path}");
             await TypedResults.Problem(problem).ExecuteAsync(http);
         });
+        app.UseRateLimiter();
         app.MapDonations();
         app.MapPublicReads();
         app.MapCatalogAdmin();

@@ -27,10 +27,7 @@ if (!options.IsProduction || options.MigrateOnStart)
     await StorageProfile.MigrateAsync(options, builder.Configuration);
 }
 
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:5080");
-}
+builder.ListenOnCharityDayUrls("http://127.0.0.1:5080");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
 builder.AddCharityDayDefaults();
@@ -60,6 +57,7 @@ builder.UseOrleans(silo =>
 {
     StorageProfile.ConfigureSilo(silo, options, builder.Configuration);
     silo.AddCharityDayGrainTelemetry();
+    silo.AddIncomingGrainCallFilter<CharityDay.Grains.Catalog.UnknownIdDeactivation>();
 });
 
 var app = builder.Build();
@@ -75,6 +73,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
         // The silo's copy of the catalog is loaded now, so the directory partitions are active
         // before any request: an unknown id later never is what activates one.
         app.Services.GetRequiredService<CharityDay.Api.ReadSide.CatalogReplica>().LoadAllAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<CharityDay.Api.ReadSide.KeyReplica>().LoadAsync().GetAwaiter().GetResult();
     }
     catch (Exception e)
     {
