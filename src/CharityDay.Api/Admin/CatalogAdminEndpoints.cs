@@ -1,5 +1,6 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -66,7 +67,7 @@ public static class CatalogAdminEndpoints
         return Created(change.Before is null, AdminJson.Campaign(change.After));
     }
 
-    private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains)
+    private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
         if (denied is not null)
@@ -81,11 +82,12 @@ public static class CatalogAdminEndpoints
         {
             return Guard.OutOfScope(campaignId);
         }
-        var settings = await grains.GetGrain<ICampaignGrain>(campaignId).GetSettings();
+        // The catalog first: an unknown id must not activate a campaign (nor start its telemetry series).
+        var settings = await catalog.CampaignExistsAsync(campaignId) ? await grains.GetGrain<ICampaignGrain>(campaignId).GetSettings() : null;
         return settings is null ? ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist") : TypedResults.Ok(AdminJson.Campaign(settings));
     }
 
-    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains, AuditLog audit, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -124,7 +126,7 @@ public static class CatalogAdminEndpoints
         {
             return Guard.OutOfScope(campaignId!);
         }
-        if (await grains.GetGrain<ICampaignGrain>(campaignId!).GetSettings() is null)
+        if (!await catalog.CampaignExistsAsync(campaignId!) || await grains.GetGrain<ICampaignGrain>(campaignId!).GetSettings() is null)
         {
             return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
         }

@@ -1,5 +1,6 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,7 @@ public static class PoolAdminEndpoints
         app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
-    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit)
+    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, AuditLog audit, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -49,7 +50,8 @@ public static class PoolAdminEndpoints
         {
             return Guard.OutOfScope(settings.CampaignId);
         }
-        if (await grains.GetGrain<ICampaignGrain>(settings.CampaignId).GetSettings() is null)
+        // The catalog first: an unknown id must not activate a campaign (nor start its telemetry series).
+        if (!await catalog.CampaignExistsAsync(settings.CampaignId) || await grains.GetGrain<ICampaignGrain>(settings.CampaignId).GetSettings() is null)
         {
             return ApiProblem.NotFound("campaignId", $"campaign {settings.CampaignId} does not exist");
         }
