@@ -66,7 +66,6 @@ public sealed class EmbeddedDeployment : Deployment
             ["CharityDay__DataDir"] = DataDir,
             ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }.Concat(Settings).ToDictionary());
         Hosts.Add(host);
         await host.StartAsync();
@@ -83,6 +82,9 @@ public sealed class EmbeddedDeployment : Deployment
 public sealed class PostgresClusterDeployment : Deployment
 {
     public const int SiloCount = 3;
+
+    /// <summary>Extra environment for every silo (CharityDay__X=…), for a test that needs a setting changed.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     private readonly TestPostgres _database = new();
 
@@ -104,8 +106,7 @@ public sealed class PostgresClusterDeployment : Deployment
                 ["CharityDay__ClusterId"] = clusterId,
                 ["CharityDay__ServiceId"] = "charityday-test",
                 ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }));
+            }.Concat(Settings).ToDictionary()));
         }
         // Several silos migrating at once must be safe: start them together.
         await Task.WhenAll(Hosts.Select(h => h.StartAsync()));
