@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CharityDay.Integration.Tests.Infrastructure;
@@ -84,8 +85,7 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
     {
         var host = cluster.Deployment.Hosts[0];
         var siloPort = int.Parse(host.Environment["CharityDay__SiloPort"], CultureInfo.InvariantCulture);
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", siloPort);
+        using var tcp = await ConnectToSiloAsync(siloPort);
         await using var tls = new SslStream(tcp.GetStream());
         var pinned = cluster.Certificate.GetCertHashString(HashAlgorithmName.SHA256);
         string? presented = null;
@@ -102,5 +102,59 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
         }).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(tls.IsAuthenticated && tls.IsEncrypted, "the silo port did not complete a TLS handshake");
         Assert.Equal(pinned, presented);
+    }
+
+    [Fact]
+    public async Task A_silo_refuses_a_peer_without_the_cluster_certificate()
+    {
+        var host = cluster.Deployment.Hosts[1];
+        var siloPort = int.Parse(host.Environment["CharityDay__SiloPort"], CultureInfo.InvariantCulture);
+        using var tcp = await ConnectToSiloAsync(siloPort);
+        await using var tls = new SslStream(tcp.GetStream());
+        var pinned = cluster.Certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        // No client certificate: the silo must end the connection (in the handshake, or right after it under TLS 1.3).
+        // Were it accepted, the silo would wait for the Orleans preamble and the read below would time out instead.
+        var refused = await Record.ExceptionAsync(async () =>
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "charityday-silo",
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && new X509Certificate2(certificate).GetCertHashString(HashAlgorithmName.SHA256) == pinned,
+            }).WaitAsync(TimeSpan.FromSeconds(30));
+            var read = await tls.ReadAsync(new byte[1]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (read == 0)
+            {
+                throw new IOException("closed by the silo");
+            }
+        });
+        Assert.True(refused is IOException or AuthenticationException or SocketException,
+            $"a peer without the cluster certificate was not refused: {refused?.GetType().Name ?? "no error"} {refused?.Message}");
+    }
+
+    /// <summary>A production silo listens on the address it advertises (the machine's first non-loopback one), not on loopback.</summary>
+    private static async Task<TcpClient> ConnectToSiloAsync(int port)
+    {
+        var candidates = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork)
+            .ToList();
+        var refused = new List<string>();
+        foreach (var address in candidates)
+        {
+            var tcp = new TcpClient();
+            try
+            {
+                await tcp.ConnectAsync(address, port);
+                return tcp;
+            }
+            catch (SocketException e)
+            {
+                tcp.Dispose();
+                refused.Add($"{address}: {e.SocketErrorCode}");
+            }
+        }
+        throw new Xunit.Sdk.XunitException($"no local address takes connections on silo port {port}: {string.Join(", ", refused)}");
     }
 }
