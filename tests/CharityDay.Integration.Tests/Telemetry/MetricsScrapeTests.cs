@@ -96,8 +96,9 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_campaign_donors_held"] = "gauge",
             ["charityday_campaign_activation_duration_milliseconds"] = "histogram",
         };
-        // Present once a capped pool loaded a donor (other tests on this host do).
-        string[] whenUsed = ["charityday_campaign_donors_loaded_total"];
+        // Present once a capped pool loaded a donor (other tests on this host do), once a silo met an
+        // unknown id, and once a client went past the optional per-client public read limit.
+        string[] whenUsed = ["charityday_campaign_donors_loaded_total", "charityday_read_directory_misses_total", "charityday_read_public_limited_total"];
         foreach (var (family, type) in expectedTypes)
         {
             Assert.True(scrape.Types.TryGetValue(family, out var actual) && actual == type,
