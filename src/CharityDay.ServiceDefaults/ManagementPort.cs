@@ -67,7 +67,8 @@ public sealed class ManagementPort
         app.Use((http, next) =>
         {
             var onManagementPort = management._ports.Contains(http.Connection.LocalPort);
-            var managementPath = ManagementPaths.Any(p => http.Request.Path.StartsWithSegments(p));
+            var path = http.Request.Path;
+            var managementPath = path.StartsWithSegments(ManagementPaths[0]) || path.StartsWithSegments(ManagementPaths[1]);
             if (onManagementPort != managementPath)
             {
                 return TypedResults.Problem(new ProblemDetails
