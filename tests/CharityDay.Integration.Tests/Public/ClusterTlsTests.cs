@@ -17,11 +17,7 @@ public sealed class TlsCluster : IAsyncLifetime
 
     public TlsCluster()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=charityday-silo", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client authentication
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var created = SelfSigned("CN=charityday-silo");
         CertificatePath = Path.Combine(_directory, "silo.pfx");
         File.WriteAllBytes(CertificatePath, created.Export(X509ContentType.Pfx, Password));
         Certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, Password, X509KeyStorageFlags.EphemeralKeySet);
@@ -36,6 +32,16 @@ public sealed class TlsCluster : IAsyncLifetime
     }
 
     public string CertificatePath { get; }
+
+    /// <summary>A fresh self-signed certificate for server and client authentication, valid a day either side of now.</summary>
+    public static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client authentication
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
 
     public X509Certificate2 Certificate { get; }
 
@@ -104,21 +110,25 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
         Assert.Equal(pinned, presented);
     }
 
-    [Fact]
-    public async Task A_silo_refuses_a_peer_without_the_cluster_certificate()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_silo_refuses_a_peer_without_the_cluster_certificate(bool presentsAnotherSelfSignedCertificate)
     {
         var host = cluster.Deployment.Hosts[1];
         var siloPort = int.Parse(host.Environment["CharityDay__SiloPort"], CultureInfo.InvariantCulture);
         using var tcp = await ConnectToSiloAsync(siloPort);
         await using var tls = new SslStream(tcp.GetStream());
         var pinned = cluster.Certificate.GetCertHashString(HashAlgorithmName.SHA256);
-        // No client certificate: the silo must end the connection (in the handshake, or right after it under TLS 1.3).
-        // Were it accepted, the silo would wait for the Orleans preamble and the read below would time out instead.
+        using var stranger = presentsAnotherSelfSignedCertificate ? TlsCluster.SelfSigned("CN=charityday-silo") : null;
+        // The silo must end the connection (in the handshake, or right after it under TLS 1.3). Were the
+        // peer accepted, the silo would wait for the Orleans preamble and the read below would time out instead.
         var refused = await Record.ExceptionAsync(async () =>
         {
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = "charityday-silo",
+                ClientCertificates = stranger is null ? null : [stranger],
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                     certificate is not null && new X509Certificate2(certificate).GetCertHashString(HashAlgorithmName.SHA256) == pinned,
             }).WaitAsync(TimeSpan.FromSeconds(30));
