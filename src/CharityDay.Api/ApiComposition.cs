@@ -23,6 +23,7 @@ public static class ApiComposition
         services.AddSingleton<KeyAuthenticator>();
         services.AddSingleton<CatalogReplica>();
         services.AddSingleton<KeyReplica>();
+        services.AddSingleton<DonationMissBudget>();
         services.AddSingleton<CampaignSnapshots>();
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
