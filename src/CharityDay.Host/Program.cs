@@ -70,8 +70,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
     try
     {
         BootstrapKey.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, TimeProvider.System, logger).GetAwaiter().GetResult();
-        // The silo's copy of the catalog is loaded now, so the directory partitions are active
-        // before any request: an unknown id later never is what activates one.
+        // The silo's copies of the catalog and of the key ids are loaded now, so the directory grains
+        // are active before any request: an unknown id or key later never is what activates one.
         app.Services.GetRequiredService<CharityDay.Api.ReadSide.CatalogReplica>().LoadAllAsync().GetAwaiter().GetResult();
         app.Services.GetRequiredService<CharityDay.Api.ReadSide.KeyReplica>().LoadAsync().GetAwaiter().GetResult();
     }
