@@ -23,9 +23,11 @@ public static class ApiComposition
         services.AddSingleton<KeyAuthenticator>();
         services.AddSingleton<CatalogReplica>();
         services.AddSingleton<KeyReplica>();
+        services.AddSingleton<DonationMissBudget>();
         services.AddSingleton<CampaignSnapshots>();
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
+        services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
         ApiTelemetry.Register();
         return services;
@@ -47,6 +49,7 @@ public static class ApiComposition
             }, ReasonPhrase(http.Response.StatusCode), $"{http.Request.Method} {http.Request.Path}");
             await TypedResults.Problem(problem).ExecuteAsync(http);
         });
+        app.UseRateLimiter();
         app.MapDonations();
         app.MapPublicReads();
         app.MapCatalogAdmin();

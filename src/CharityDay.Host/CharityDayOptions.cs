@@ -17,7 +17,17 @@ public sealed class CharityDayOptions
 
     public int SiloPort { get; set; } = 11111;
 
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The Orleans client gateway's port; 0 (the default) leaves the gateway closed. Nothing in this
+    /// project connects as an external Orleans client (the API runs inside the silo): set it only for
+    /// a tool of your own that needs one (SiloNetwork).
+    /// </summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>Production: a PFX file (with its private key) every silo presents to the others; set, silo-to-silo traffic is mutual TLS pinned to it.</summary>
+    public string? SiloTlsCertificate { get; set; }
+
+    public string? SiloTlsCertificatePassword { get; set; }
 
     public string ClusterId { get; set; } = "charityday";
 

@@ -34,10 +34,7 @@ if (!options.IsProduction || options.MigrateOnStart)
     await StorageProfile.MigrateAsync(options, builder.Configuration);
 }
 
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-{
-    builder.WebHost.UseUrls("http://127.0.0.1:5080");
-}
+builder.ListenOnCharityDayUrls("http://127.0.0.1:5080");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
 builder.AddCharityDayDefaults();
@@ -67,6 +64,7 @@ builder.UseOrleans(silo =>
 {
     StorageProfile.ConfigureSilo(silo, options, builder.Configuration);
     silo.AddCharityDayGrainTelemetry();
+    silo.AddIncomingGrainCallFilter<CharityDay.Grains.Catalog.UnknownIdDeactivation>();
 });
 
 var app = builder.Build();
@@ -79,9 +77,10 @@ app.Lifetime.ApplicationStarted.Register(() =>
     try
     {
         BootstrapKey.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, TimeProvider.System, logger).GetAwaiter().GetResult();
-        // The silo's copy of the catalog is loaded now, so the directory partitions are active
-        // before any request: an unknown id later never is what activates one.
+        // The silo's copies of the catalog and of the key ids are loaded now, so the directory grains
+        // are active before any request: an unknown id or key later never is what activates one.
         app.Services.GetRequiredService<CharityDay.Api.ReadSide.CatalogReplica>().LoadAllAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<CharityDay.Api.ReadSide.KeyReplica>().LoadAsync().GetAwaiter().GetResult();
     }
     catch (Exception e)
     {

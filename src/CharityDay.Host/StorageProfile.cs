@@ -96,7 +96,7 @@ public static class StorageProfile
                 o.Invariant = PostgresInvariant;
                 o.DataSource = pools.Membership;
             }));
-            silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            SiloNetwork.ConfigureEndpoints(silo, options);
             // A dead silo's grains (a campaign's write path among them) come back elsewhere only
             // after the cluster declares it dead: detect in seconds, not the default tens of seconds.
             silo.Configure<ClusterMembershipOptions>(membership =>
@@ -112,7 +112,7 @@ public static class StorageProfile
         }
         else
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            SiloNetwork.ConfigureEndpoints(silo, options);
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
             {
                 o.Invariant = SqliteInvariant;

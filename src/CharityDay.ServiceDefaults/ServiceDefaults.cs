@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -128,6 +129,21 @@ public static class ServiceDefaults
     }
 
     /// <summary>
+    /// Where the server listens: the public URLs (ASPNETCORE_URLS / --urls, else
+    /// <paramref name="defaultPublicUrls"/>) and, when CharityDay:ManagementUrls is set, those too
+    /// (<see cref="ManagementPort"/>).
+    /// </summary>
+    public static WebApplicationBuilder ListenOnCharityDayUrls(this WebApplicationBuilder builder, string defaultPublicUrls)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(defaultPublicUrls);
+        }
+        ManagementPort.Listen(builder, defaultPublicUrls);
+        return builder;
+    }
+
+    /// <summary>
     /// Three signals: liveness runs no check at all (the process answers HTTP: restarting it would
     /// not fix a slow database); readiness checks what serving needs (tagged <see cref="ReadyTag"/>)
     /// and fails from the moment shutdown begins; startup says the silo came up (tagged
@@ -135,6 +151,7 @@ public static class ServiceDefaults
     /// </summary>
     public static WebApplication MapCharityDayDefaults(this WebApplication app)
     {
+        ManagementPort.Use(app);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });

@@ -103,7 +103,6 @@ public sealed class HostLauncher : IAsyncDisposable
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
         environment["CharityDay__BootstrapManagerKey"] = ManagerKey;
         environment["CharityDay__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        environment["CharityDay__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

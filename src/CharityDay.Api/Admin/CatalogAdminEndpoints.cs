@@ -1,5 +1,6 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -71,7 +72,7 @@ public static class CatalogAdminEndpoints
         return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(campaignId).PutCampaign(request!, new CampaignSettings(campaignId, name!, timeZone, startsAt, endsAt)));
     }
 
-    private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains)
+    private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
         if (denied is not null)
@@ -91,7 +92,7 @@ public static class CatalogAdminEndpoints
             : ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
     }
 
-    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains)
+    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -129,6 +130,11 @@ public static class CatalogAdminEndpoints
         if (!caller!.CanManage(campaignId!))
         {
             return Guard.OutOfScope(campaignId!);
+        }
+        // The catalog first: an unknown campaign id must not activate a campaign (nor start its telemetry series).
+        if (!await catalog.CampaignExistsAsync(campaignId!))
+        {
+            return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
         }
         var (request, badHeader) = AdminHttp.Request(context, caller, body);
         if (badHeader is not null)

@@ -1,5 +1,6 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -27,7 +28,7 @@ public static class PoolAdminEndpoints
         app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
     }
 
-    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains)
+    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
         if (denied is not null)
@@ -52,6 +53,11 @@ public static class PoolAdminEndpoints
         if (!caller!.CanManage(settings.CampaignId))
         {
             return Guard.OutOfScope(settings.CampaignId);
+        }
+        // The catalog first: an unknown campaign id must not activate a campaign (nor start its telemetry series).
+        if (!await catalog.CampaignExistsAsync(settings.CampaignId))
+        {
+            return ApiProblem.NotFound("campaignId", $"campaign {settings.CampaignId} does not exist");
         }
         var (request, badHeader) = AdminHttp.Request(context, caller, body);
         if (badHeader is not null)

@@ -13,7 +13,7 @@ public static class OperationsEndpoints
     public static void MapOperations(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/admin/campaigns/{campaignId}/placement", GetPlacement);
 
-    private static async Task<IResult> GetPlacement(HttpContext context, string campaignId, IGrainFactory grains)
+    private static async Task<IResult> GetPlacement(HttpContext context, string campaignId, IGrainFactory grains, ReadSide.CatalogReplica catalog)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
         if (denied is not null)
@@ -24,7 +24,8 @@ public static class OperationsEndpoints
         {
             return Guard.OutOfScope(campaignId);
         }
-        if (!Domain.Identifiers.IsValid(campaignId) || await grains.GetGrain<ICampaignGrain>(campaignId).GetSettings() is null)
+        // The catalog copy, not the campaign's grain: asking an unknown id's grain would activate it.
+        if (!Domain.Identifiers.IsValid(campaignId) || !await catalog.CampaignExistsAsync(campaignId))
         {
             return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
         }

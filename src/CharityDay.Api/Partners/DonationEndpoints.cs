@@ -142,7 +142,7 @@ public static class DonationEndpoints
         return Rejected(partnerId, "rate_limited", problem);
     }
 
-    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
+    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter, DonationMissBudget misses)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -155,13 +155,21 @@ public static class DonationEndpoints
         {
             return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
         }
-        var donation = await grains.GetGrain<IDonationLookupGrain>(0).Get(caller!.PartnerId!, donationId);
+        if (!misses.MayLookUp(caller!.PartnerId!))
+        {
+            return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
+        }
+        var donation = await grains.GetGrain<IDonationLookupGrain>(0).Get(caller.PartnerId!, donationId);
+        if (donation is null)
+        {
+            misses.Missed(caller.PartnerId!);
+        }
         return donation is null
             ? ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}")
             : TypedResults.Ok(DonationJson.Of(donation, replayed: false));
     }
 
-    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter)
+    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter, DonationMissBudget misses)
     {
         var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
         if (denied is not null)
@@ -178,7 +186,15 @@ public static class DonationEndpoints
         {
             return strayBody;
         }
-        var outcome = await grains.GetGrain<IDonationLookupGrain>(0).Refund(caller!.PartnerId!, donationId);
+        if (!misses.MayLookUp(caller!.PartnerId!))
+        {
+            return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
+        }
+        var outcome = await grains.GetGrain<IDonationLookupGrain>(0).Refund(caller.PartnerId!, donationId);
+        if (outcome.Kind == RefundResultKind.NotFound)
+        {
+            misses.Missed(caller.PartnerId!);
+        }
         return outcome.Kind switch
         {
             RefundResultKind.NotFound => ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}"),

@@ -23,11 +23,13 @@ public static class PublicEndpoints
 
     public static void MapPublicReads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/projects/{projectId}", GetProject);
-        app.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
-        app.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
-        app.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
-        app.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
+        // Every public read, the bad-id answers too, under the optional per-client limit (PublicReadLimits).
+        var reads = app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy);
+        reads.MapGet("/v1/projects/{projectId}", GetProject);
+        reads.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
+        reads.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
+        reads.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
+        reads.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
     }
 
     private static async Task<IResult> GetProject(string projectId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
@@ -36,7 +38,7 @@ public static class PublicEndpoints
         {
             return ApiProblem.InvalidId("projectId");
         }
-        var campaignId = await catalog.CampaignOfProjectAsync(projectId);
+        var campaignId = await catalog.CampaignOfProjectAsync(projectId, acceptRecentMiss: true);
         if (campaignId is null)
         {
             return NotFound(response, catalog.AsOf(projectId), "projectId", $"project {projectId} does not exist");
@@ -124,7 +126,7 @@ public static class PublicEndpoints
     private static async Task<(CampaignSnapshot? Snapshot, DateTimeOffset AsOf, IResult? Missing)> FindCampaignAsync(
         string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!await catalog.CampaignExistsAsync(campaignId))
+        if (!await catalog.CampaignExistsAsync(campaignId, acceptRecentMiss: true))
         {
             return (null, catalog.AsOf(campaignId), NotFound(response, catalog.AsOf(campaignId), "campaignId", $"campaign {campaignId} does not exist"));
         }

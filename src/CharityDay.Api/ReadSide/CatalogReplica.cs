@@ -17,11 +17,16 @@ public sealed class CatalogReplica(IGrainFactory grains, TimeProvider time)
     /// <summary>Up to when the partition holding <paramref name="id"/> is complete.</summary>
     public DateTimeOffset AsOf(string id) => _partitions[CatalogPartitions.Of(id)].AsOf;
 
-    public ValueTask<string?> CampaignOfProjectAsync(string projectId) =>
-        _partitions[CatalogPartitions.Of(projectId)].FindAsync(DirectoryKind.Project, projectId);
+    /// <summary>
+    /// The project's campaign, or null when there is no such project. <paramref name="acceptRecentMiss"/>
+    /// only for answers that may lag (public reads): a write or an admin read must see every project
+    /// registered before it arrived (<see cref="DirectoryReplica.FindAsync"/>).
+    /// </summary>
+    public ValueTask<string?> CampaignOfProjectAsync(string projectId, bool acceptRecentMiss = false) =>
+        _partitions[CatalogPartitions.Of(projectId)].FindAsync(DirectoryKind.Project, projectId, acceptRecentMiss);
 
-    public async ValueTask<bool> CampaignExistsAsync(string campaignId) =>
-        await _partitions[CatalogPartitions.Of(campaignId)].FindAsync(DirectoryKind.Campaign, campaignId) is not null;
+    public async ValueTask<bool> CampaignExistsAsync(string campaignId, bool acceptRecentMiss = false) =>
+        await _partitions[CatalogPartitions.Of(campaignId)].FindAsync(DirectoryKind.Campaign, campaignId, acceptRecentMiss) is not null;
 }
 
 /// <summary>This silo's copy of the API key ids that exist, with their role.</summary>
@@ -29,5 +34,12 @@ public sealed class KeyReplica(IGrainFactory grains, TimeProvider time)
 {
     private readonly DirectoryReplica _replica = new("keys", cursor => grains.GetGrain<IKeyDirectoryGrain>(0).Since(cursor), time);
 
-    public async ValueTask<bool> ExistsAsync(string keyId) => await _replica.FindAsync(DirectoryKind.Key, keyId) is not null;
+    /// <summary>
+    /// Key ids are random and made by the server, so nobody can ask for one before it exists: a recent
+    /// miss (the same unknown key sent again) is answered from memory without hiding a new key.
+    /// </summary>
+    public async ValueTask<bool> ExistsAsync(string keyId) => await _replica.FindAsync(DirectoryKind.Key, keyId, acceptRecentMiss: true) is not null;
+
+    /// <summary>Fetches the directory once (at silo start), so the first unknown key is not what activates it.</summary>
+    public Task LoadAsync() => _replica.RefreshAsync();
 }

@@ -68,6 +68,12 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> DirectoryFetches = Meter.CreateCounter<long>(
         "charityday.read.directory.fetches", "{fetch}", "Pulls of the id directories (catalog, keys) by a silo, by directory.");
 
+    public static readonly Counter<long> DirectoryMisses = Meter.CreateCounter<long>(
+        "charityday.read.directory.misses", "{lookup}", "Ids a silo's directory copy did not have (unknown keys, projects, campaigns), by directory and answer (fetched: after a fetch; kept: a recent miss answered from memory).");
+
+    public static readonly Counter<long> PublicReadsLimited = Meter.CreateCounter<long>(
+        "charityday.read.public.limited", "{request}", "Public reads refused with 429 by the optional per-IP limit (CharityDay__PublicReadsPerIpPerSecond).");
+
     public static readonly Histogram<long> CoalescedBatchSize = Meter.CreateHistogram<long>(
         "charityday.ingest.coalesced.batch_size", "{donation}", "Single posts a silo sent to a campaign's writer in one grain call.");
 

@@ -41,7 +41,11 @@ public sealed class CampaignTelemetryFilter(PoolGaugeRegistry registry, ILogger<
         }
         finally
         {
-            Feed(context, campaign);
+            // No gauges (and no series) for a campaign that does not exist: its activation is going away.
+            if (context.Result is not null || context.InterfaceMethod?.Name != nameof(ICampaignGrain.GetSettings))
+            {
+                Feed(context, campaign);
+            }
         }
     }
 

@@ -66,7 +66,6 @@ public sealed class EmbeddedDeployment : Deployment
             ["CharityDay__DataDir"] = DataDir,
             ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         }.Concat(Settings).ToDictionary());
         Hosts.Add(host);
         await host.StartAsync();
@@ -84,15 +83,15 @@ public sealed class PostgresClusterDeployment : Deployment
 {
     public const int SiloCount = 3;
 
+    /// <summary>Extra environment for every silo (CharityDay__X=…), for a test that needs a setting changed.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     private readonly TestPostgres _database = new();
 
     public override string Profile => "Production";
 
     /// <summary>The silos' Redis; default: the suite's shared server (<see cref="TestRedis"/>).</summary>
     public string? Redis { get; init; }
-
-    /// <summary>Extra environment for every silo (CharityDay__X=…), for a test that needs a setting changed.</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     public override async Task InitializeAsync()
     {
@@ -114,7 +113,6 @@ public sealed class PostgresClusterDeployment : Deployment
                 ["CharityDay__ClusterId"] = clusterId,
                 ["CharityDay__ServiceId"] = "charityday-test",
                 ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             }.Concat(Settings).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value))); // Settings win
         }
         // Several silos migrating at once must be safe: start them together.

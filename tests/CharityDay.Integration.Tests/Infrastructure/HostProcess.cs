@@ -32,6 +32,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>Where /metrics and /health/* are served: the management URL when CharityDay__ManagementUrls is set, else the public one.</summary>
+    public Uri ManagementAddress => _environment.TryGetValue("CharityDay__ManagementUrls", out var urls) && urls.Length > 0
+        ? new Uri(urls.Split(';')[0])
+        : BaseAddress;
+
+    /// <summary>The host's process id while it runs (for what only the operating system can tell: memory, listening sockets).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"host {Name} is not started");
+
     public string Output
     {
         get
@@ -107,7 +115,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {

@@ -25,7 +25,6 @@ public sealed class RestartableEmbedded(IReadOnlyDictionary<string, string>? set
             ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             // Fresh ports each time: a killed process's sockets may linger.
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var host = new HostProcess("embedded-restart", environment);
         Hosts.Add(host);

@@ -19,6 +19,9 @@ public static class SiloMetrics
     /// </summary>
     public const string ActivationsCreated = "orleans_catalog_activation_created_total";
 
+    /// <summary>Orleans' gauge of the activations alive now, one series per <c>grain_type</c>.</summary>
+    public const string ActivationsAlive = "orleans_catalog_activations";
+
     /// <summary>The writer's write methods (SPEC §4 writes and admin writes); every other method is a read of the writer.</summary>
     public static readonly IReadOnlySet<string> WriteMethods = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -29,7 +32,7 @@ public static class SiloMetrics
     {
         return await Task.WhenAll(deployment.Hosts.Select(async host =>
         {
-            using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var http = new HttpClient { BaseAddress = host.ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };
             return await PrometheusScrape.FromAsync(http);
         }));
     }
@@ -55,4 +58,18 @@ public static class SiloMetrics
         scrapes.SelectMany(s => s.Find(ActivationsCreated))
             .GroupBy(s => s.Labels.GetValueOrDefault("grain_type", "?"), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
+
+    /// <summary>Application activations alive now (Orleans' own <c>sys.*</c> system targets left out), summed over hosts.</summary>
+    public static Dictionary<string, double> AliveByGrainType(IEnumerable<PrometheusScrape> scrapes) =>
+        scrapes.SelectMany(s => s.Find(ActivationsAlive))
+            .Where(s => !s.Labels.GetValueOrDefault("grain_type", "").StartsWith("sys.", StringComparison.Ordinal))
+            .GroupBy(s => s.Labels.GetValueOrDefault("grain_type", "?"), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
+
+    /// <summary>"type+n" for every grain type whose count differs, for failure messages.</summary>
+    public static string Grown(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
+        string.Join(", ", after.Keys.Union(before.Keys)
+            .Select(k => (Type: k, Grew: after.GetValueOrDefault(k) - before.GetValueOrDefault(k)))
+            .Where(g => g.Grew != 0)
+            .Select(g => $"{g.Type}{g.Grew:+0;-0}"));
 }

@@ -17,7 +17,6 @@ public sealed class HealthTests
             ["CharityDay__DataDir"] = dataDir,
             ["CharityDay__BootstrapManagerKey"] = Deployment.ManagerKey,
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["CharityDay__ShutdownDrainSeconds"] = "5",
         });
         try

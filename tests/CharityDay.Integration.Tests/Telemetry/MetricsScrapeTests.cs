@@ -104,9 +104,11 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_ratelimit_fallback"] = "gauge",
             ["charityday_admin_commit_duration_milliseconds"] = "histogram",
         };
-        // Present once a capped pool loaded a donor (other tests on this host do).
-        // A campaign zone missing from the silo's tz database: only then.
-        string[] whenUsed = ["charityday_campaign_donors_loaded_total", "charityday_campaign_timezone_unknown_total"];
+        // Present once a capped pool loaded a donor (other tests on this host do), once a silo met an
+        // unknown id, once a client went past the optional per-client public read limit, and when a
+        // campaign's zone is missing from the silo's tz database.
+        string[] whenUsed = ["charityday_campaign_donors_loaded_total", "charityday_read_directory_misses_total", "charityday_read_public_limited_total",
+            "charityday_campaign_timezone_unknown_total"];
         foreach (var (family, type) in expectedTypes)
         {
             Assert.True(scrape.Types.TryGetValue(family, out var actual) && actual == type,

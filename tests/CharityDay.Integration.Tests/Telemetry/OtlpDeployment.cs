@@ -24,7 +24,6 @@ public sealed class OtlpDeployment : Deployment
             ["CharityDay__DataDir"] = DataDir,
             ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Receiver.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",

@@ -22,7 +22,6 @@ public sealed class ReadinessTests
             ["CharityDay__ClusterId"] = "ready-" + Guid.NewGuid().ToString("N")[..8],
             ["CharityDay__ServiceId"] = "charityday-test",
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["CharityDay__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
         });
         try
         {
