@@ -73,9 +73,7 @@ public static class ApiComposition
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
         logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
-        // A database that drops connections for a moment (a restart, a failover) is transient too.
-        var unavailable = error is TimeoutException or OrleansException or CharityDay.Domain.Writing.FencedOutException or StackExchange.Redis.RedisException
-            or System.Data.Common.DbException { IsTransient: true } or System.Net.Sockets.SocketException or System.IO.IOException;
+        var unavailable = IsUnavailable(error);
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {
@@ -89,6 +87,29 @@ public static class ApiComposition
             unavailable ? "The service cannot take this request now." : "Internal error.", retry);
         http.Response.StatusCode = status;
         await TypedResults.Problem(details).ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// Grain timeouts, a silo going away, a fenced-out writer, Redis, and a database that drops its
+    /// connections for a moment (a restart, a failover: every database error reaching here is one of
+    /// those, the expected outcomes being answers) are transient: retry. Looks through wrappers.
+    /// </summary>
+    private static bool IsUnavailable(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or OrleansException or CharityDay.Domain.Writing.FencedOutException or StackExchange.Redis.RedisException
+                or System.Data.Common.DbException or System.Net.Sockets.SocketException or System.IO.IOException)
+            {
+                return true;
+            }
+            // A driver exception thrown in a grain activation arrives as Orleans' stand-in for a type it does not send.
+            if (e.GetType().Name == "UnavailableExceptionFallbackException" && e.ToString().StartsWith("Npgsql.", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string ReasonPhrase(int status) =>

@@ -63,7 +63,8 @@ public interface IKeyDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>Whether an unrevoked manager key exists.</summary>
     [Alias("HasManagerKey")] Task<bool> HasManagerKey();
-    [Alias("Register")] Task Register(string keyId, string role, bool revoked);
+    // Interleaves: a key being created calls it back while CreateFirstManagerKey awaits that creation.
+    [Alias("Register"), AlwaysInterleave] Task Register(string keyId, string role, bool revoked);
 
     /// <summary>Creates <paramref name="key"/> when no unrevoked manager key exists; false when one does.</summary>
     [Alias("CreateFirstManagerKey")] Task<bool> CreateFirstManagerKey(ApiKeyRecord key);

@@ -2,33 +2,42 @@ namespace CharityDay.Domain.Writing;
 
 /// <summary>
 /// A bounded cache of recently written rows: the fast path for replays. The ledger's unique key
-/// stays the truth; a miss here costs one lookup per batch, never a wrong answer.
+/// stays the truth; a miss here costs one lookup per batch, never a wrong answer. Oldest first out;
+/// a removed key leaves the order too, so a key set again later is not evicted for its old place.
 /// </summary>
 public sealed class RecentRows<TRow>(int capacity) where TRow : class
 {
-    private readonly Dictionary<DonationKey, TRow> _byKey = [];
-    private readonly Queue<DonationKey> _order = new();
+    private readonly Dictionary<DonationKey, LinkedListNode<(DonationKey Key, TRow Row)>> _byKey = [];
+    private readonly LinkedList<(DonationKey Key, TRow Row)> _order = new();
 
     public int Count => _byKey.Count;
 
-    public TRow? Get(DonationKey key) => _byKey.GetValueOrDefault(key);
+    public TRow? Get(DonationKey key) => _byKey.TryGetValue(key, out var node) ? node.Value.Row : null;
 
     public bool Contains(DonationKey key) => _byKey.ContainsKey(key);
 
     public void Set(DonationKey key, TRow row)
     {
-        if (!_byKey.ContainsKey(key))
+        if (_byKey.TryGetValue(key, out var node))
         {
-            _order.Enqueue(key);
+            node.Value = (key, row);
+            return;
         }
-        _byKey[key] = row;
-        while (_byKey.Count > capacity && _order.TryDequeue(out var oldest))
+        _byKey[key] = _order.AddLast((key, row));
+        while (_byKey.Count > capacity && _order.First is { } oldest)
         {
-            _byKey.Remove(oldest);
+            _order.RemoveFirst();
+            _byKey.Remove(oldest.Value.Key);
         }
     }
 
-    public void Remove(DonationKey key) => _byKey.Remove(key);
+    public void Remove(DonationKey key)
+    {
+        if (_byKey.Remove(key, out var node))
+        {
+            _order.Remove(node);
+        }
+    }
 
     public void Clear()
     {

@@ -4,8 +4,12 @@ using Orleans.Concurrency;
 
 namespace CharityDay.Grains.Admin;
 
-/// <summary>A stateless front to the admin store: runs on the silo that took the request.</summary>
-[StatelessWorker]
+/// <summary>
+/// A stateless front to the admin store: runs on the silo that took the request. One reentrant
+/// activation per silo serves every concurrent read (they only await the store), so a burst of admin
+/// reads leaves no extra activations behind.
+/// </summary>
+[StatelessWorker(1), Reentrant]
 public sealed class AdminReadGrain(IAdminStore admin) : Grain, IAdminReadGrain
 {
     public async Task<AdminRowView?> GetSetting(string kind, string id) =>

@@ -283,9 +283,12 @@ public sealed partial class CampaignGrain
                 WriteResult.Overloaded => DonationOutcome.Of(DonationResultKind.Overloaded, "the campaign's write queue is full"),
                 _ => DonationOutcome.Of(DonationResultKind.Failed, answer.Detail ?? "the write path failed; retry with the same donationId"),
             };
-            CharityDayTelemetry.IngestDuration.Record(Stopwatch.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds,
-                new KeyValuePair<string, object?>("result", outcome.Kind.ToString()));
-            pending.Completion.TrySetResult(outcome);
+            // A request answered already (e.g. failed with its batch, then decided again) is counted once.
+            if (pending.Completion.TrySetResult(outcome))
+            {
+                CharityDayTelemetry.IngestDuration.Record(Stopwatch.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds,
+                    new KeyValuePair<string, object?>("result", outcome.Kind.ToString()));
+            }
         }
     }
 }

@@ -276,7 +276,7 @@ public abstract class SafeAdministrationTests(Deployment deployment)
             switch (random.Next(4))
             {
                 case 0:
-                    pools.Add(await _api.CreatePoolAsync(campaign, new() { ["budget"] = (long)random.Next(1, 100_000), ["sponsor"] = $"Sponsor \"{i}\" 赞助 \u0001" }));
+                    pools.Add(await _api.CreatePoolAsync(campaign, new() { ["budget"] = (long)random.Next(1, 100_000), ["sponsor"] = $"Sponsor \"{i}\" \\ 赞助 🎉" }));
                     break;
                 case 1 when pools.Count > 0:
                     Assert.Equal(200, (await _api.PatchPoolAsync(pools[random.Next(pools.Count)], new { budgetDelta = random.Next(1, 1_000), paused = random.Next(2) == 0 })).Code);

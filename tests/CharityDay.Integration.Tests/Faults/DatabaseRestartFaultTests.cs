@@ -252,6 +252,18 @@ public sealed class DatabaseRestartFaultTests(PostgresFaultDeployment deployment
                 var response = await deployment.Api().SendRawAsync(request);
                 if (response.Code != 503)
                 {
+                    if (response.Code >= 300)
+                    {
+                        // What the silos said about it: the answer and their unhandled errors.
+                        output.WriteLine($"top-up answered {response}");
+                        foreach (var host in deployment.Hosts)
+                        {
+                            foreach (var line in host.Output.Split('\n').Where(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(20))
+                            {
+                                output.WriteLine($"{host.Name}: {line}");
+                            }
+                        }
+                    }
                     return (response.Code, tries);
                 }
             }

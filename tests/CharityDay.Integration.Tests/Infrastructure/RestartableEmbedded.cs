@@ -5,7 +5,8 @@ namespace CharityDay.Integration.Tests.Infrastructure;
 /// process on the same directory each time.
 /// </summary>
 /// <param name="settings">More environment for every process (e.g. <c>CharityDay__DonorsKept</c>).</param>
-public sealed class RestartableEmbedded(IReadOnlyDictionary<string, string>? settings = null) : Deployment
+/// <param name="bootstrapKey">Configure <see cref="Deployment.ManagerKey"/> as the bootstrap key (false: the host makes its first key).</param>
+public sealed class RestartableEmbedded(IReadOnlyDictionary<string, string>? settings = null, bool bootstrapKey = true) : Deployment
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("charityday-restart-").FullName;
 
@@ -22,10 +23,13 @@ public sealed class RestartableEmbedded(IReadOnlyDictionary<string, string>? set
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["CharityDay__DataDir"] = _dataDir,
-            ["CharityDay__BootstrapManagerKey"] = ManagerKey,
             // Fresh ports each time: a killed process's sockets may linger.
             ["CharityDay__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (bootstrapKey)
+        {
+            environment["CharityDay__BootstrapManagerKey"] = ManagerKey;
+        }
         var host = new HostProcess("embedded-restart", environment);
         Hosts.Add(host);
         await host.StartAsync();

@@ -66,6 +66,16 @@ public static class SiloMetrics
             .GroupBy(s => s.Labels.GetValueOrDefault("grain_type", "?"), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
 
+    /// <summary>
+    /// "type+n" for every grain type with more activations than before: what piled up. Fewer is fine
+    /// (Orleans removes idle stateless workers, e.g. the per-silo admin-read and donation-lookup fronts).
+    /// </summary>
+    public static string Increased(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
+        string.Join(", ", after.Keys
+            .Select(k => (Type: k, Grew: after.GetValueOrDefault(k) - before.GetValueOrDefault(k)))
+            .Where(g => g.Grew > 0)
+            .Select(g => $"{g.Type}+{g.Grew:0}"));
+
     /// <summary>"type+n" for every grain type whose count differs, for failure messages.</summary>
     public static string Grown(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         string.Join(", ", after.Keys.Union(before.Keys)

@@ -45,7 +45,7 @@ public abstract class StrangerTests(Deployment deployment)
             var createdAfter = SiloMetrics.ActivationsByGrainType(await SiloMetrics.ScrapeAllAsync(deployment));
             var created = createdAfter.Sum(a => a.Value) - createdBefore.Sum(b => b.Value);
             var detail = $"{Requests} stranger requests in {elapsed.Elapsed.TotalSeconds:0.0} s over {clients.Count} silo(s)";
-            Assert.True(SiloMetrics.Grown(before, after) == "", $"{detail} changed the live activations: {SiloMetrics.Grown(before, after)}");
+            Assert.True(SiloMetrics.Increased(before, after) == "", $"{detail} added live activations: {SiloMetrics.Increased(before, after)}");
             // Not one activation per request, not even one that came and went: a few for the server's own background work at most.
             Assert.True(created <= 5, $"{detail} created {created} activations: {SiloMetrics.Grown(createdBefore, createdAfter)}");
         }
@@ -72,8 +72,8 @@ public abstract class StrangerTests(Deployment deployment)
             var before = await SettledAliveAsync(null);
             await RunAsync(clients, WithValidKeys(2_000, partnerKey, seed: 4));
             var after = await SettledAliveAsync(before);
-            Assert.True(SiloMetrics.Grown(before, after) == "",
-                $"2,000 admin and partner reads of unknown ids with valid keys left activations behind: {SiloMetrics.Grown(before, after)}");
+            Assert.True(SiloMetrics.Increased(before, after) == "",
+                $"2,000 admin and partner reads of unknown ids with valid keys left activations behind: {SiloMetrics.Increased(before, after)}");
         }
         finally
         {

@@ -273,8 +273,9 @@ public static class BadRequests
     /// <summary>Reads: an id in the path that is bad or merely unknown, or a bad query value.</summary>
     private static Gen<FuzzRequest> Reads(FuzzWorld w)
     {
-        Gen<FuzzRequest> Get(string name, string before, string after, string[] unknown, bool partner = false, HttpMethod? method = null) =>
-            PathId(unknown).Select(p => new FuzzRequest(name, method ?? HttpMethod.Get, before + p.Segment + after, null, partner, p.Bad ? "bad id" : "unknown id"));
+        // listed: the path without an id is a listing (GET /v1/admin/campaigns/ lists campaigns), so no empty id there.
+        Gen<FuzzRequest> Get(string name, string before, string after, string[] unknown, bool partner = false, HttpMethod? method = null, bool listed = false) =>
+            PathId(unknown).Where(p => !listed || p.Segment.Length > 0).Select(p => new FuzzRequest(name, method ?? HttpMethod.Get, before + p.Segment + after, null, partner, p.Bad ? "bad id" : "unknown id"));
         // Plain values are escaped; the second list is already a query's bytes (two tops, raw NUL, invalid UTF-8).
         var badTop = Gen.Frequency(
             (3, (IGen<string>)Gen.OneOf("0", "-1", "1001", "100000000000", "abc", "1.5", "1e3", "", "1\n", "９", "+5", " 5", "5 ", "0x10", "NaN", "5\u0000", "\u202E5")
@@ -284,7 +285,7 @@ public static class BadRequests
         return Gen.Frequency(
             (2, (IGen<FuzzRequest>)Get("donation-get", "/v1/donations/", "", w.Unknown("d"), partner: true)),
             (1, (IGen<FuzzRequest>)Get("pool-get", "/v1/admin/pools/", "", w.Unknown("pool"))),
-            (1, (IGen<FuzzRequest>)Get("campaign-get", "/v1/admin/campaigns/", "", w.Unknown("c"))),
+            (1, (IGen<FuzzRequest>)Get("campaign-get", "/v1/admin/campaigns/", "", w.Unknown("c"), listed: true)),
             (1, (IGen<FuzzRequest>)Get("project-get", "/v1/admin/projects/", "", w.Unknown("p"))),
             (1, (IGen<FuzzRequest>)Get("placement", "/v1/admin/campaigns/", "/placement", w.Unknown("c"))),
             (1, (IGen<FuzzRequest>)Get("key-delete", "/v1/admin/keys/", "", w.Unknown("key"), method: HttpMethod.Delete)),
