@@ -10,11 +10,14 @@ namespace CharityDay.Grains;
 /// </summary>
 public sealed class StorageFaultTranslation : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context) => TranslateAsync(context.Invoke);
+
+    /// <summary>The same for work outside a call, such as an activation loading its state (filters do not see it).</summary>
+    public static async Task TranslateAsync(Func<Task> work)
     {
         try
         {
-            await context.Invoke();
+            await work();
         }
         catch (DbException e)
         {

@@ -46,7 +46,10 @@ public sealed partial class CampaignGrain(
 
     private string CampaignId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        StorageFaultTranslation.TranslateAsync(() => ActivateAsync(cancellationToken));
+
+    private async Task ActivateAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         LoadCatalog(await admin.CampaignRowsAsync(CampaignId, cancellationToken));

@@ -20,7 +20,7 @@ public sealed class ApiKeyGrain(IAdminStore admin, TimeProvider time, ILogger<Ap
 
     private string KeyId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await LoadAsync();
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => StorageFaultTranslation.TranslateAsync(LoadAsync);
 
     /// <summary>Read by a silo authenticating a request with this key: that is a use.</summary>
     public async Task<ApiKeyRecord?> Get()

@@ -15,7 +15,10 @@ public sealed class KeyDirectoryGrain(IAdminStore admin) : Grain, IKeyDirectoryG
     private readonly DirectoryLog _log = new();
     private readonly Dictionary<string, (string Role, bool Revoked)> _keys = new(StringComparer.Ordinal);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        StorageFaultTranslation.TranslateAsync(() => LoadAsync(cancellationToken));
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         string? after = null;
         while (true)

@@ -13,7 +13,7 @@ public sealed class PartnerGrain(IAdminStore admin, TimeProvider time, ILogger<P
 
     private string PartnerId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await LoadAsync();
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => StorageFaultTranslation.TranslateAsync(LoadAsync);
 
     public Task<PartnerSettings?> Get() => Task.FromResult(_settings);
 
