@@ -25,7 +25,7 @@ public static class SiloMetrics
     /// <summary>The writer's write methods (SPEC §4 writes and admin writes); every other method is a read of the writer.</summary>
     public static readonly IReadOnlySet<string> WriteMethods = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Donate", "Refund", "Clawback", "Put", "UpsertProject", "UpsertPool",
+        "Donate", "Refund", "Clawback", "PutCampaign", "PutProject", "PutPool", "PatchPool", "RevealSeed",
     };
 
     public static async Task<PrometheusScrape[]> ScrapeAllAsync(Deployment deployment)
