@@ -103,11 +103,6 @@ public static class ApiComposition
             {
                 return true;
             }
-            // A driver exception thrown in a grain activation arrives as Orleans' stand-in for a type it does not send.
-            if (e.GetType().Name == "UnavailableExceptionFallbackException" && e.ToString().StartsWith("Npgsql.", StringComparison.Ordinal))
-            {
-                return true;
-            }
         }
         return false;
     }

@@ -1,5 +1,6 @@
 using CharityDay.Contracts;
 using CharityDay.Storage.Ledger;
+using Microsoft.Extensions.Logging;
 
 namespace CharityDay.Grains.Admin;
 
@@ -20,6 +21,36 @@ public static class AdminCommits
             ? new AdminAnswer(stored.Status, stored.Body, stored.ETag, Replayed: true, null)
             : AdminAnswer.Refused(AdminRefusals.IdempotencyConflict, "Idempotency-Key",
                 $"Idempotency-Key {key} was first used with another request; use a new key for a new request");
+    }
+
+    /// <summary>
+    /// Commits one owner's write. The result is null when the commit failed or its outcome is unknown
+    /// (the answer is then the 503 to retry with the same key, and the owner must drop its memory);
+    /// <see cref="AdminCommitResult.AnswerExists"/> comes with the stored answer.
+    /// </summary>
+    public static async Task<(AdminCommitResult? Result, AdminAnswer Answer)> CommitAsync(
+        IAdminStore store, AdminRequest request, AdminCommit commit, AdminAnswer answer, string target, ILogger logger)
+    {
+        AdminCommitOutcome outcome;
+        try
+        {
+            outcome = await store.CommitAdminAsync(commit);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Admin {Action} on {Target} failed or its outcome is unknown", commit.Audit.Action, target);
+            return (null, Unknown(target));
+        }
+        switch (outcome.Result)
+        {
+            case AdminCommitResult.Committed:
+                logger.LogInformation("Admin {Action} {Target} by key {KeyId}: audit entry {Seq}", commit.Audit.Action, target, request.CallerKeyId, outcome.Entry!.Seq);
+                return (outcome.Result, answer);
+            case AdminCommitResult.AnswerExists:
+                return (outcome.Result, await ReplayAsync(store, request) ?? Unknown(target));
+            default:
+                return (outcome.Result, Unknown(target));
+        }
     }
 
     public static AdminCommit Build(AdminRequest request, DateTimeOffset at, IReadOnlyList<SettingWrite> writes, AuditDraft audit, AdminAnswer answer) =>

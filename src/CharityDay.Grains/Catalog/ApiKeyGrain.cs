@@ -93,29 +93,19 @@ public sealed class ApiKeyGrain(IAdminStore admin, TimeProvider time, ILogger<Ap
 
     private async Task<AdminAnswer> CommitAsync(AdminRequest request, DateTimeOffset at, SettingWrite write, AuditDraft audit, AdminAnswer answer, ApiKeyRecord after)
     {
-        AdminCommitOutcome outcome;
-        try
-        {
-            outcome = await admin.CommitAdminAsync(AdminCommits.Build(request, at, [write], audit, answer));
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Admin {Action} on key {KeyId} failed or its outcome is unknown", audit.Action, KeyId);
-            DeactivateOnIdle();
-            return AdminCommits.Unknown($"key {KeyId}");
-        }
-        switch (outcome.Result)
+        var (result, reply) = await AdminCommits.CommitAsync(admin, request, AdminCommits.Build(request, at, [write], audit, answer), answer, $"key {KeyId}", logger);
+        switch (result)
         {
             case AdminCommitResult.Committed:
                 (_key, _etag) = (after, write.ETag);
-                logger.LogInformation("Admin {Action} key {KeyId} by key {CallerKeyId}: audit entry {Seq}", audit.Action, KeyId, request.CallerKeyId, outcome.Entry!.Seq);
                 await RegisterAsync();
-                return answer;
+                return reply;
             case AdminCommitResult.AnswerExists:
-                return await AdminCommits.ReplayAsync(admin, request) ?? AdminCommits.Unknown($"key {KeyId}");
+                return reply;
             default:
+                // Failed, unknown or stale: the next call reads the store again.
                 DeactivateOnIdle();
-                return AdminCommits.Unknown($"key {KeyId}");
+                return reply;
         }
     }
 

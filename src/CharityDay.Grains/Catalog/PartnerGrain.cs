@@ -36,31 +36,21 @@ public sealed class PartnerGrain(IAdminStore admin, TimeProvider time, ILogger<P
             var audit = AdminCommits.Audit(request, at, before is null ? "partner.create" : "partner.replace", AdminKinds.Partner, PartnerId, null,
                 before is null ? null : AdminJson.Partner(before), view);
             var answer = AdminCommits.Success(before is null ? 201 : 200, view, write.ETag);
-            AdminCommitOutcome outcome;
-            try
-            {
-                outcome = await admin.CommitAdminAsync(AdminCommits.Build(request, at, [write], audit, answer));
-            }
-            catch (Exception e)
-            {
-                // The outcome is unknown: the next call reads the store again.
-                logger.LogWarning(e, "Admin {Action} on partner {PartnerId} failed or its outcome is unknown", audit.Action, PartnerId);
-                DeactivateOnIdle();
-                return AdminCommits.Unknown($"partner {PartnerId}");
-            }
-            switch (outcome.Result)
+            var (result, reply) = await AdminCommits.CommitAsync(admin, request, AdminCommits.Build(request, at, [write], audit, answer), answer, $"partner {PartnerId}", logger);
+            switch (result)
             {
                 case AdminCommitResult.Committed:
                     (_settings, _etag) = (settings, write.ETag);
-                    logger.LogInformation("Admin {Action} partner {PartnerId} by key {KeyId}: audit entry {Seq}", audit.Action, PartnerId, request.CallerKeyId, outcome.Entry!.Seq);
-                    return answer;
-                case AdminCommitResult.AnswerExists:
-                    return await AdminCommits.ReplayAsync(admin, request) ?? AdminCommits.Unknown($"partner {PartnerId}");
+                    return reply;
+                case null:
+                    // The outcome is unknown: the next call reads the store again.
+                    DeactivateOnIdle();
+                    return reply;
                 case AdminCommitResult.Stale when attempt == 0:
                     await LoadAsync();
                     continue;
                 default:
-                    return AdminCommits.Unknown($"partner {PartnerId}");
+                    return reply;
             }
         }
     }
