@@ -66,6 +66,7 @@ builder.UseOrleans(silo =>
     silo.AddCharityDayGrainTelemetry();
     silo.AddIncomingGrainCallFilter<CharityDay.Grains.Catalog.UnknownIdDeactivation>();
     silo.AddIncomingGrainCallFilter<CharityDay.Grains.StorageFaultTranslation>();
+    silo.UseKubernetesHostingInPod(options);
 });
 
 var app = builder.Build();

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Orleans.Configuration;
 using Orleans.Connections.Security;
 
 namespace CharityDay.Host;
@@ -28,7 +30,15 @@ public static class SiloNetwork
         }
         else
         {
+            // One silo on this machine: its ports listen on loopback only, named here rather than left
+            // to Orleans' defaults. Two embedded hosts on one machine still need two CharityDay__SiloPort
+            // values (README, Configuration); the gateway stays closed unless CharityDay__GatewayPort is set.
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.Configure<EndpointOptions>(endpoints =>
+            {
+                endpoints.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, options.SiloPort);
+                endpoints.GatewayListeningEndpoint = options.GatewayPort > 0 ? new IPEndPoint(IPAddress.Loopback, options.GatewayPort) : null;
+            });
         }
     }
 
