@@ -4,7 +4,7 @@
 #   bash scripts/test.sh                                   # every test in CharityDay.sln
 #   bash scripts/test.sh --filter "FullyQualifiedName~Migrations"   # extra args go to dotnet test
 #
-# 1. installs PostgreSQL and Redis from Debian if they are missing (needs root or sudo -n);
+# 1. installs PostgreSQL, Redis, promtool and kubectl from Debian if they are missing (needs root or sudo -n);
 # 2. starts a throwaway PostgreSQL (initdb in a temp dir, 127.0.0.1, free port, fsync on,
 #    max_connections=300) and a throwaway Redis (127.0.0.1, free port, no persistence);
 # 3. exports  CHARITYDAY_TEST_POSTGRES="Host=127.0.0.1;Port=P;Username=postgres;Password=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"

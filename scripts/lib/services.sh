@@ -2,7 +2,7 @@
 # Throwaway PostgreSQL and Redis servers for tests (no systemd needed).
 #
 # Source this file, then:
-#   svc_ensure_packages            # apt-get install postgresql redis-server if missing
+#   svc_ensure_packages            # apt-get install postgresql redis-server prometheus kubernetes-client if missing
 #   svc_pg_start    DIR            # sets SVC_PG_PORT, SVC_PG_BIN, SVC_PG_DATA
 #   svc_redis_start DIR            # sets SVC_REDIS_PORT
 #   svc_redis_stop; svc_pg_stop    # idempotent, safe to call from an EXIT trap
@@ -59,6 +59,8 @@ svc_ensure_packages() {
   { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
   # promtool (Debian's prometheus package) validates and unit-tests the alert rules in ops/.
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  # kubectl (Debian's kubernetes-client) renders the k8s/ overlays for tests/CharityDay.Deploy.Tests.
+  command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
   ((${#need[@]})) || return 0
 
   local -a sudo=()
