@@ -71,9 +71,18 @@ public static class ApiComposition
             return;
         }
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CharityDay.Api");
-        logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         // Grain timeouts and a silo going away are transient: tell the partner to retry by donationId.
         var unavailable = IsUnavailable(error);
+        if (unavailable)
+        {
+            // Expected during a failover or a database restart, and retried by the caller: one line, no stack.
+            logger.LogWarning("Answered 503 (retryable) on {Method} {Path}: {ErrorType}: {ErrorMessage}",
+                http.Request.Method, http.Request.Path, error!.GetType().Name, error.Message);
+        }
+        else
+        {
+            logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        }
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {

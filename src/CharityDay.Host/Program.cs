@@ -40,6 +40,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.AddCharityDayDefaults();
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.Orleans", LogLevel.Warning);
+builder.Logging.DropWatchdogStartRace();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SiloStartup>();
