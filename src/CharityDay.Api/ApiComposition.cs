@@ -77,7 +77,7 @@ public static class ApiComposition
         {
             // Expected during a failover or a database restart, and retried by the caller: one line, no stack.
             logger.LogWarning("Answered 503 (retryable) on {Method} {Path}: {ErrorType}: {ErrorMessage}",
-                http.Request.Method, http.Request.Path, error!.GetType().Name, error.Message);
+                http.Request.Method, http.Request.Path, error!.GetType().Name, FirstLine(error.Message));
         }
         else
         {
@@ -115,6 +115,9 @@ public static class ApiComposition
         }
         return false;
     }
+
+    /// <summary>Orleans puts the inner exception, stack included, in some messages: the first line says what happened.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 
     private static string ReasonPhrase(int status) =>
         Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
@@ -35,32 +36,36 @@ public static class DonationEndpoints
         {
             return denied;
         }
-        if (await LimitAsync(context, limiter, caller!.PartnerId!, 1) is { } limited)
+        try
+        {
+            return await PostOneAsync(context, caller!.PartnerId!, catalog, coalescer, limiter);
+        }
+        catch (Exception) when (CountFailed(caller!.PartnerId!, 1))
+        {
+            throw; // never reached: the filter counts and lets the error through to ApiComposition's 503
+        }
+    }
+
+    private static async Task<IResult> PostOneAsync(HttpContext context, string partnerId, CatalogReplica catalog, DonationCoalescer coalescer, PartnerRateLimiter limiter)
+    {
+        if (await LimitAsync(context, limiter, partnerId, 1) is { } limited)
         {
             return limited;
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
-            return Rejected(caller.PartnerId!, "invalid", malformed);
+            return Rejected(partnerId, "invalid", malformed);
         }
-        var (request, problem, _) = DonationInput.Parse(body, caller.PartnerId!);
+        var (request, problem, _) = DonationInput.Parse(body, partnerId);
         if (problem is not null)
         {
-            return Rejected(caller.PartnerId!, "invalid", problem);
+            return Rejected(partnerId, "invalid", problem);
         }
         var campaignId = await catalog.CampaignOfProjectAsync(request!.ProjectId);
-        DonationOutcome outcome;
-        try
-        {
-            outcome = campaignId is null
-                ? DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {request.ProjectId} does not exist")
-                : await coalescer.SubmitAsync(campaignId, request);
-        }
-        catch (Exception) when (CountFailed(request.PartnerId, 1))
-        {
-            throw; // never reached: the filter counts and lets the error through to ApiComposition's 503
-        }
+        var outcome = campaignId is null
+            ? DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {request.ProjectId} does not exist")
+            : await coalescer.SubmitAsync(campaignId, request);
         Count(request.PartnerId, Result(outcome.Kind), outcome.Kind.ToString());
         return ToResult(outcome);
     }
@@ -93,6 +98,22 @@ public static class DonationEndpoints
         {
             return ApiProblem.Invalid("donations", $"must have 1–{MaxBatchItems} items");
         }
+        // Donations this batch answers 503 if an error escapes from here on (the invalid ones are
+        // counted as such, once): counted as Failed by the exception filter.
+        var pending = new StrongBox<int>(count);
+        try
+        {
+            return await PostBatchItemsAsync(context, partnerId, items, count, pending, grains, catalog, limiter);
+        }
+        catch (Exception) when (CountFailed(partnerId, pending.Value))
+        {
+            throw; // never reached, as in PostOne
+        }
+    }
+
+    private static async Task<IResult> PostBatchItemsAsync(HttpContext context, string partnerId, JsonElement items, int count, StrongBox<int> pending,
+        GrainReferences grains, CatalogReplica catalog, PartnerRateLimiter limiter)
+    {
         if (await LimitAsync(context, limiter, partnerId, count) is { } limited)
         {
             return limited;
@@ -115,15 +136,8 @@ public static class DonationEndpoints
             }
             index++;
         }
-        DonationOutcome[] outcomes;
-        try
-        {
-            outcomes = await SubmitAsync(grains, catalog, [.. valid.Select(v => v.Request)]);
-        }
-        catch (Exception) when (CountFailed(partnerId, valid.Count))
-        {
-            throw; // never reached, as in PostOne
-        }
+        pending.Value = valid.Count;
+        var outcomes = await SubmitAsync(grains, catalog, [.. valid.Select(v => v.Request)]);
         for (var i = 0; i < valid.Count; i++)
         {
             results[valid[i].Index] = BatchItem(valid[i].Index, outcomes[i]);
