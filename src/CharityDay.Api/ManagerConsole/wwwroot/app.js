@@ -1,6 +1,6 @@
 // The console's shell: sign-in, navigation, language, and a hash router over the views.
 import { session, probeRole, whenUnauthorized } from './api.js';
-import { h, field, values, formError, showProblem } from './ui.js';
+import { h, field, values, formError, showProblem, status } from './ui.js';
 import { t, language, setLanguage, LANGUAGES } from './i18n.js';
 import { campaignsView } from './campaigns.js';
 import { campaignView } from './live.js';
@@ -54,6 +54,7 @@ function renderNav() {
 export function render() {
   stopView();
   stopView = () => {};
+  status('', 'info'); // a message belongs to the page it was said on
   document.documentElement.lang = language();
   document.title = t('app.title');
   document.getElementById('app-title').textContent = t('app.title');

@@ -26,7 +26,7 @@ export function lineChart({ title, series, now, windowSeconds, format, width = 6
     svg.append(s('line', { x1: pad.left, x2: width - pad.right, y1: yy, y2: yy, stroke: '#d0d5dd', 'stroke-width': 1 }));
     svg.append(s('text', { x: pad.left - 6, y: yy + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#475467' }, format(max * f)));
   }
-  for (const [sec, label] of [[now - windowSeconds, `-${Math.round(windowSeconds / 60)}m`], [now, '0']]) {
+  for (const [sec, label] of [[now - windowSeconds, windowSeconds >= 120 ? `-${Math.round(windowSeconds / 60)}m` : `-${Math.round(windowSeconds)}s`], [now, '0']]) {
     svg.append(s('text', { x: x(sec), y: height - 6, 'text-anchor': sec === now ? 'end' : 'start', 'font-size': 11, fill: '#475467' }, label));
   }
   series.forEach((line, i) => {

@@ -8,13 +8,18 @@ import { projectForm, poolForm, campaignForm } from './catalog-forms.js';
 import { t } from './i18n.js';
 
 export const REFRESH_MS = 1000;
-const HISTORY_SECONDS = 300; // the chart's window: the last five minutes
+const HISTORY_SECONDS = 300; // the chart keeps the last five minutes…
+const MIN_WINDOW_SECONDS = 60; // …and shows at least one, so a fresh view is not a sliver at the right edge
 const RATE_WINDOW_SECONDS = 10; // rates average over this much history, so one slow refresh does not spike them
 
 const enc = encodeURIComponent;
 
+// Per campaign, kept while the page is open: switching language or page and back keeps the chart.
+const histories = new Map();
+
 export function campaignView(main, campaignId) {
-  const samples = []; // {at, donationCount, pools: {poolId: {matched, remaining}}}
+  if (!histories.has(campaignId)) histories.set(campaignId, []);
+  const samples = histories.get(campaignId); // {at, donationCount, poolViews, pools: {poolId: {matched, remaining}}}
   const rows = new Map();
   let panel = null;
   let stopped = false;
@@ -31,7 +36,7 @@ export function campaignView(main, campaignId) {
   const charts = h('div', { class: 'charts' });
   const poolBody = h('tbody', {});
   const poolTable = h('table', { class: 'pools' },
-    h('caption', { text: t('live.pools') }),
+    h('caption', { class: 'visually-hidden', text: t('live.pools') }),
     h('thead', {}, h('tr', {}, ['pool', 'sponsor', 'budget', 'remaining', 'matched', 'matchedToday', 'spendRate', 'emptyIn', 'state', 'actions']
       .map(c => h('th', { scope: 'col', text: t(`live.col.${c}`) })))),
     poolBody);
@@ -127,7 +132,7 @@ export function campaignView(main, campaignId) {
         pool: pool.poolId, sponsor: pool.sponsor, budget: yuan(pool.budget), remaining: yuan(pool.remaining),
         matched: yuan(pool.matched), matchedToday: yuan(pool.matchedToday),
         spendRate: spend === null ? '—' : `${yuan(Math.round(spend))}/s`,
-        emptyIn: spend ? duration(pool.remaining / spend) : '—',
+        emptyIn: pool.remaining === 0 ? t('live.emptyNow') : spend ? duration(pool.remaining / spend) : '—',
         state: t(pool.paused ? 'pool.state.paused' : 'pool.state.active'),
       };
       for (const [c, text] of Object.entries(cells)) tr.querySelector(`[data-col="${c}"]`).textContent = text;
@@ -152,13 +157,14 @@ export function campaignView(main, campaignId) {
         rate.push([b.at, Math.max(0, (b.donationCount - a.donationCount) / (b.at - a.at))]);
       }
     }
+    const windowSeconds = Math.min(HISTORY_SECONDS, Math.max(MIN_WINDOW_SECONDS, now - samples[0].at));
     const poolIds = Object.keys(samples.at(-1).poolViews);
     const remaining = poolIds.map(id => ({ name: id, points: samples.filter(s => s.pools[id]).map(s => [s.at, s.pools[id].remaining]) }));
     charts.replaceChildren(
       h('figure', {}, h('figcaption', { text: t('live.chartRate') }),
-        lineChart({ title: t('live.chartRate'), series: [{ name: 'donations/s', points: rate }], now, windowSeconds: HISTORY_SECONDS, format: v => v.toFixed(1) })),
+        lineChart({ title: t('live.chartRate'), series: [{ name: 'donations/s', points: rate }], now, windowSeconds, format: v => v.toFixed(1) })),
       h('figure', {}, h('figcaption', { text: t('live.chartRemaining') }),
-        lineChart({ title: t('live.chartRemaining'), series: remaining, now, windowSeconds: HISTORY_SECONDS, format: v => yuan(Math.round(v)) }),
+        lineChart({ title: t('live.chartRemaining'), series: remaining, now, windowSeconds, format: v => yuan(Math.round(v)) }),
         legend(poolIds)));
   }
 
