@@ -190,10 +190,12 @@ public sealed class PoolActionTests(ConsoleHost host)
         await Expect(page.Locator("dialog#confirm")).ToBeHiddenAsync();
         Assert.False((await host.OkAsync(HttpMethod.Get, "/v1/admin/pools/keys-e-acme")).GetProperty("paused").GetBoolean());
 
-        // Pause for real.
+        // Pause for real (the dialog opens once the pool is re-read: wait for it as a person would).
         await TabUntilAsync(page, "[data-action=pause-toggle]");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("dialog#confirm [data-confirm=cancel]")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator("dialog#confirm [data-confirm=ok]")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("tr[data-pool='keys-e-acme'] [data-col=state]")).ToHaveTextAsync("paused");
         Assert.True((await host.OkAsync(HttpMethod.Get, "/v1/admin/pools/keys-e-acme")).GetProperty("paused").GetBoolean());

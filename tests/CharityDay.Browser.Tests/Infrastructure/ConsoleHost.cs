@@ -67,13 +67,21 @@ public sealed class ConsoleHost : IAsyncLifetime
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => { lock (errors) { errors.Add(e); } };
+        // A style or script the Content-Security-Policy blocks only shows as a console message.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (errors) { errors.Add(message.Text); }
+            }
+        };
         _scriptErrors.AddOrUpdate(page, errors);
         return page;
     }
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> _scriptErrors = [];
 
-    /// <summary>Uncaught script errors on the page so far: a console that throws is broken even if the test's clicks worked.</summary>
+    /// <summary>Uncaught script errors and CSP refusals on the page so far: a console that throws is broken even if the test's clicks worked.</summary>
     public void AssertNoScriptErrors(IPage page)
     {
         var errors = _scriptErrors.TryGetValue(page, out var list) ? list : [];

@@ -118,7 +118,16 @@ export function formError() {
 
 /** Manager-only controls: a viewer sees them disabled, and the API would refuse them anyway. */
 export function action(labelKey, onclick, attrs = {}) {
-  const button = h('button', { type: 'button', ...attrs, onclick, disabled: !session.canAct, text: t(labelKey) });
+  // One review at a time per control: a second Enter while the first is still reading is ignored
+  // (disabling the button instead would throw a keyboard user's focus away).
+  let busy = false;
+  const run = async event => {
+    if (busy) return;
+    busy = true;
+    button.setAttribute('aria-busy', 'true');
+    try { await onclick(event); } finally { busy = false; button.removeAttribute('aria-busy'); }
+  };
+  const button = h('button', { type: 'button', ...attrs, onclick: run, disabled: !session.canAct, text: t(labelKey) });
   if (!session.canAct) button.title = t('viewer.readOnly');
   return button;
 }
