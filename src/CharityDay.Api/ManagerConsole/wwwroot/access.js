@@ -1,37 +1,16 @@
 // Partners and API keys (SPEC §4): list, create or edit partners; create keys (the secret is shown
 // once, here, and kept nowhere) and revoke them.
 import { api, newIdempotencyKey } from './api.js';
+import { pager, pageUrl } from './pager.js';
 import { h, show, field, values, integerOrText, formError, action } from './ui.js';
 import { reviewPut, send } from './writes.js';
 import { t } from './i18n.js';
 
-function pager(render, path) {
-  const cursors = [null];
-  const prev = h('button', { type: 'button', text: t('page.previous'), onclick: () => { cursors.pop(); load(); } });
-  const next = h('button', { type: 'button', text: t('page.next'), onclick: () => { cursors.push(next.dataset.after); load(); } });
-  const message = h('p', { class: 'muted', role: 'status' });
-  async function load() {
-    const after = cursors.at(-1);
-    try {
-      const { body } = await api('GET', `${path}?limit=50${after ? `&after=${encodeURIComponent(after)}` : ''}`);
-      render(body.items);
-      message.textContent = body.items.length ? '' : t('list.empty');
-      prev.disabled = cursors.length <= 1;
-      next.disabled = !body.next;
-      next.dataset.after = body.next ?? '';
-    } catch (e) {
-      message.textContent = `${e.status} ${e.problem.title} ${e.problem.detail ?? ''}`;
-    }
-  }
-  return { load, controls: h('div', {}, message, h('div', { class: 'buttons' }, prev, next)) };
-}
-
 export function partnersView(main) {
   const body = h('tbody', {});
-  const list = pager(items => body.replaceChildren(...items.map(p => h('tr', { 'data-partner': p.partnerId },
+  const list = pager({ url: pageUrl('/v1/admin/partners', 50), render: items => body.replaceChildren(...items.map(p => h('tr', { 'data-partner': p.partnerId },
     h('td', { text: p.partnerId }), h('td', { text: p.name }), h('td', { text: show(p.rateLimit) }),
-    h('td', {}, action('form.edit', () => { form.elements.partnerId.value = p.partnerId; form.elements.name.value = p.name; form.elements.rateLimit.value = p.rateLimit ?? ''; form.elements.partnerId.focus(); })))))
-  , '/v1/admin/partners');
+    h('td', {}, action('form.edit', () => { form.elements.partnerId.value = p.partnerId; form.elements.name.value = p.name; form.elements.rateLimit.value = p.rateLimit ?? ''; form.elements.partnerId.focus(); }))))) });
   const form = h('form', { class: 'grid', 'data-form': 'partner', onsubmit: e => e.preventDefault() },
     field('partnerId', 'partner.id'), field('name', 'partner.name'), field('rateLimit', 'partner.rateLimit', { hint: 'partner.rateHint' }),
     h('div', { class: 'buttons' }, action('form.review', save, { 'data-action': 'save-partner' })),
@@ -58,11 +37,10 @@ export function partnersView(main) {
 
 export function keysView(main) {
   const body = h('tbody', {});
-  const list = pager(items => body.replaceChildren(...items.map(k => h('tr', { 'data-key': k.keyId },
+  const list = pager({ url: pageUrl('/v1/admin/keys', 50), render: items => body.replaceChildren(...items.map(k => h('tr', { 'data-key': k.keyId },
     h('td', { text: k.keyId }), h('td', { text: k.role }), h('td', { text: show(k.partnerId) }), h('td', { text: show(k.campaignIds) }),
     h('td', { text: show(k.createdAt) }), h('td', { text: show(k.lastUsedAt) }), h('td', { text: t(k.revoked ? 'key.revoked' : 'key.active') }),
-    h('td', {}, k.revoked ? '' : action('key.revoke', () => revoke(k), { 'data-action': 'revoke' })))))
-  , '/v1/admin/keys');
+    h('td', {}, k.revoked ? '' : action('key.revoke', () => revoke(k), { 'data-action': 'revoke' }))))) });
   const secret = h('div', { class: 'secret', 'data-secret': '', hidden: true, role: 'status', tabindex: '-1' });
   const form = h('form', { class: 'grid', 'data-form': 'key', onsubmit: e => e.preventDefault() },
     field('role', 'key.role', { options: [['manager', 'role.manager'], ['viewer', 'role.viewer'], ['partner', 'role.partner']], value: 'viewer' }),
