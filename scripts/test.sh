@@ -4,11 +4,13 @@
 #   bash scripts/test.sh                                   # every test in CharityDay.sln
 #   bash scripts/test.sh --filter "FullyQualifiedName~Migrations"   # extra args go to dotnet test
 #
-# 1. installs PostgreSQL, Redis, promtool and kubectl from Debian if they are missing (needs root or sudo -n);
+# 1. installs PostgreSQL, Redis, promtool, kubectl and chromium (for the console's browser tests)
+#    from Debian if they are missing (needs root or sudo -n);
 # 2. starts a throwaway PostgreSQL (initdb in a temp dir, 127.0.0.1, free port, fsync on,
 #    max_connections=300) and a throwaway Redis (127.0.0.1, free port, no persistence);
 # 3. exports  CHARITYDAY_TEST_POSTGRES="Host=127.0.0.1;Port=P;Username=postgres;Password=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 #             CHARITYDAY_TEST_REDIS="127.0.0.1:P"
+#             CHARITYDAY_TEST_CHROMIUM=/usr/bin/chromium
 # 4. runs dotnet test CharityDay.sln -c Release with a TRX logger;
 # 5. stops both servers and removes the temp dirs (also on error, Ctrl-C, TERM);
 # 6. prints, as the very last line, "N passed, N failed" (", N skipped" if any) counted from the
@@ -78,7 +80,7 @@ done
 
 [[ -f $SLN ]] || setup_failed "solution $SLN not found in $PWD"
 
-svc_ensure_packages || setup_failed "PostgreSQL/Redis are not installed"
+svc_ensure_packages || setup_failed "PostgreSQL/Redis/chromium are not installed"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/charityday-test.XXXXXX") || setup_failed "mktemp failed"
 chmod 0755 "$WORK" # the postgres user must reach its data dir inside
@@ -94,7 +96,9 @@ svc_redis_start "$WORK/redis" || setup_failed "could not start Redis: tests that
 export CHARITYDAY_TEST_POSTGRES="Host=127.0.0.1;Port=$SVC_PG_PORT;Username=postgres;Password=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 export CHARITYDAY_TEST_REDIS="127.0.0.1:$SVC_REDIS_PORT"
 svc_log "CHARITYDAY_TEST_POSTGRES=$CHARITYDAY_TEST_POSTGRES"
+export CHARITYDAY_TEST_CHROMIUM=$SVC_CHROMIUM
 svc_log "CHARITYDAY_TEST_REDIS=$CHARITYDAY_TEST_REDIS"
+svc_log "CHARITYDAY_TEST_CHROMIUM=$CHARITYDAY_TEST_CHROMIUM"
 
 if [[ -n ${CHARITYDAY_TEST_RESULTS_DIR:-} ]]; then
   if ! mkdir -p "$CHARITYDAY_TEST_RESULTS_DIR" ||

@@ -2,7 +2,7 @@
 # Throwaway PostgreSQL and Redis servers for tests (no systemd needed).
 #
 # Source this file, then:
-#   svc_ensure_packages            # apt-get install postgresql redis-server prometheus kubernetes-client if missing
+#   svc_ensure_packages            # apt-get install postgresql redis-server prometheus kubernetes-client chromium if missing
 #   svc_pg_start    DIR            # sets SVC_PG_PORT, SVC_PG_BIN, SVC_PG_DATA
 #   svc_redis_start DIR            # sets SVC_REDIS_PORT
 #   svc_redis_stop; svc_pg_stop    # idempotent, safe to call from an EXIT trap
@@ -12,6 +12,7 @@
 
 SVC_PG_PORT="" SVC_PG_BIN="" SVC_PG_DATA="" SVC_PG_ROOT="" SVC_PG_PID=""
 SVC_REDIS_PORT="" SVC_REDIS_DIR="" SVC_REDIS_PID=""
+SVC_CHROMIUM=/usr/bin/chromium # Debian's package; the browser tests find it through CHARITYDAY_TEST_CHROMIUM
 
 svc_log() { printf '==> %s\n' "$*"; }
 svc_err() { printf '==> ERROR: %s\n' "$*" >&2; }
@@ -61,6 +62,11 @@ svc_ensure_packages() {
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   # kubectl (Debian's kubernetes-client) renders the k8s/ overlays for tests/CharityDay.Deploy.Tests.
   command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+  # The console's browser tests drive Debian's chromium (Playwright's own browser download is not
+  # reachable here); the CJK fonts make its Chinese pages readable in screenshots instead of boxes.
+  [[ -x $SVC_CHROMIUM ]] || need+=(chromium)
+  # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not ours
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || need+=(fonts-noto-cjk)
   ((${#need[@]})) || return 0
 
   local -a sudo=()
@@ -115,6 +121,10 @@ svc_ensure_packages() {
   done
   if [[ -z "$(svc_pg_bindir)" ]] || ! command -v redis-server >/dev/null 2>&1; then
     svc_err "postgresql/redis-server still missing after install"
+    return 1
+  fi
+  if [[ ! -x $SVC_CHROMIUM ]]; then
+    svc_err "chromium still missing after install ($SVC_CHROMIUM)"
     return 1
   fi
 }

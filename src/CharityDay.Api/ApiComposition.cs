@@ -1,6 +1,7 @@
 using CharityDay.Api.Admin;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.ManagerConsole;
 using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
@@ -56,6 +57,7 @@ public static class ApiComposition
         app.MapPoolAdmin();
         app.MapAccessAdmin();
         app.MapOperations();
+        app.MapManagerConsole();
         return app;
     }
 

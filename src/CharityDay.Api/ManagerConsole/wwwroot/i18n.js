@@ -1,0 +1,141 @@
+// Every string the console shows, in English and Chinese. Both dictionaries hold the same keys
+// (a browser test checks it). The choice of language (not the key) is remembered in localStorage.
+
+const en = {
+  'app.title': 'CharityDay console',
+  'nav.campaigns': 'Campaigns', 'nav.audit': 'Audit log', 'nav.partners': 'Partners', 'nav.keys': 'Keys',
+  'nav.signOut': 'Sign out', 'nav.language': 'Language', 'nav.back': '← All campaigns',
+  'role.manager': 'manager', 'role.viewer': 'viewer', 'role.partner': 'partner',
+  'viewer.readOnly': 'Read-only: a viewer key cannot change anything.',
+  'signin.title': 'Sign in', 'signin.intro': 'Sign in with a manager or viewer API key. It is kept in this browser tab only and forgotten when the tab closes.',
+  'signin.key': 'API key', 'signin.hint': 'The secret shown once when the key was created.', 'signin.submit': 'Sign in',
+  'signin.badKey': 'This key is not valid (unknown or revoked).', 'signin.notManager': 'This key is neither a manager nor a viewer key.',
+  'status.saved': 'Saved.', 'status.cancelled': 'Cancelled: nothing was sent.', 'status.refused': 'The API refused the change; nothing changed.',
+  'error.stale': 'Someone changed it since it was read: review it again.', 'error.forbidden': 'This key may not do that.',
+  'confirm.field': 'Setting', 'confirm.before': 'Before', 'confirm.after': 'After', 'confirm.ok': 'Confirm', 'confirm.cancel': 'Cancel',
+  'confirm.noChange': 'Nothing changes.',
+  'form.review': 'Review and save…', 'form.edit': 'Edit',
+  'hint.instant': 'RFC 3339 with an offset, e.g. 2026-09-09T00:00:00+08:00', 'hint.projectIds': 'Comma-separated; empty = every project',
+  'page.previous': 'Previous page', 'page.next': 'Next page', 'list.empty': 'Nothing here yet.',
+  'campaigns.title': 'Campaigns', 'campaigns.none': 'No campaigns yet.',
+  'campaign.id': 'Campaign id', 'campaign.name': 'Name', 'campaign.timeZone': 'Time zone', 'campaign.startsAt': 'Starts at', 'campaign.endsAt': 'Ends at',
+  'campaign.newTitle': 'Create or replace a campaign', 'campaign.editTitle': 'Edit this campaign', 'campaign.confirm': 'Save the campaign?',
+  'live.title': 'Campaign {campaign}', 'live.waiting': 'Loading…', 'live.updated': 'Live · updated {time}',
+  'live.noSnapshot': 'The public totals are not published yet (a new campaign shows them within a second or two).',
+  'live.error': 'Refresh failed: {error}', 'live.auditLink': 'Audit log of this campaign',
+  'live.raised': 'Raised', 'live.matched': 'Matched', 'live.rate': 'Donations/s', 'live.donationCount': 'Donations', 'live.projectCount': 'Projects',
+  'live.charts': 'The last minutes', 'live.emptyNow': 'empty', 'live.chartRate': 'Donations per second', 'live.chartRemaining': 'Remaining budget per pool',
+  'live.pools': 'Matching pools', 'live.manage': 'Manage', 'live.managePool': 'Manage pool {pool}',
+  'live.col.pool': 'Pool', 'live.col.sponsor': 'Sponsor', 'live.col.budget': 'Budget', 'live.col.remaining': 'Remaining', 'live.col.matched': 'Matched',
+  'live.col.matchedToday': 'Matched today', 'live.col.spendRate': 'Spend rate', 'live.col.emptyIn': 'Empty in', 'live.col.state': 'State', 'live.col.actions': 'Actions',
+  'pool.panelTitle': 'Pool {pool}', 'pool.summary': 'Budget {budget} · remaining {remaining} · matched {matched} · ratio (bps) {ratio} · {state}',
+  'pool.state.active': 'active', 'pool.state.paused': 'paused',
+  'pool.budgetSection': 'Top up or cut', 'pool.amountFen': 'Amount (fen)', 'pool.amountHint': '100 fen = ¥1', 'pool.topUp': 'Top up', 'pool.cut': 'Cut',
+  'pool.confirmTopUp': 'Top up pool {pool}?', 'pool.confirmCut': 'Cut pool {pool}?',
+  'pool.pauseResume': 'Pause or resume', 'pool.pause': 'Pause', 'pool.resume': 'Resume',
+  'pool.confirmPause': 'Pause pool {pool}? It matches nothing until resumed.', 'pool.confirmResume': 'Resume pool {pool}?',
+  'pool.ratioAndCaps': 'Ratio and caps', 'pool.reviewSettings': 'Review changes…', 'pool.confirmSettings': 'Change pool {pool}?',
+  'pool.editAll': 'Edit all settings of this pool', 'pool.formTitle': 'Create or replace a pool', 'pool.confirmPut': 'Save the pool?', 'pool.id': 'Pool id',
+  'pool.sponsor': 'Sponsor', 'pool.budget': 'Budget (fen)', 'pool.ratioBps': 'Ratio (bps, 10000 = 1:1)', 'pool.perDonationCap': 'Per-donation cap (fen)',
+  'pool.perDonorDailyCap': 'Per-donor daily cap (fen)', 'pool.perDonorDailyCount': 'Per-donor daily count', 'pool.perDonorMinuteCount': 'Per-donor count per minute',
+  'pool.perProjectCap': 'Per-project cap (fen)', 'pool.dailyBudget': 'Daily budget (fen)', 'pool.dailyOpensAt': 'Opens daily at (HH:mm)',
+  'pool.minDonation': 'Minimum donation (fen)', 'pool.projectIds': 'Projects', 'pool.startsAt': 'Starts at', 'pool.endsAt': 'Ends at',
+  'pool.priority': 'Priority (lower first)', 'pool.paused': 'Paused',
+  'clawback.title': 'Flag a donor (clawback)', 'clawback.donorId': 'Donor id', 'clawback.partnerId': 'Partner id (optional)',
+  'clawback.partnerHint': 'Empty: the donor is flagged on every platform', 'clawback.reason': 'Reason', 'clawback.review': 'Review clawback…',
+  'clawback.confirm': 'Reverse every match pool {pool} gave this donor, and match them no more?', 'clawback.everyPartner': 'every partner',
+  'project.title': 'Projects', 'project.formTitle': 'Create or edit a project', 'project.confirm': 'Save the project?',
+  'project.id': 'Project id', 'project.name': 'Name', 'project.organization': 'Organisation', 'project.parent': 'Parent project id',
+  'project.goal': 'Goal (fen)', 'project.status': 'Status', 'project.open': 'open', 'project.closed': 'closed',
+  'audit.title': 'Audit log', 'audit.campaign': 'Campaign id (empty = all)', 'audit.limit': 'Entries per page', 'audit.show': 'Show',
+  'audit.changes': 'before / after', 'audit.showing': 'Entries {first} to {last}', 'audit.none': 'No entries.',
+  'audit.col.seq': 'Seq', 'audit.col.at': 'When', 'audit.col.keyId': 'Key', 'audit.col.action': 'Action', 'audit.col.target': 'Target',
+  'audit.col.campaignId': 'Campaign', 'audit.col.changes': 'Change', 'audit.col.hash': 'Hash',
+  'partners.title': 'Partners', 'partner.id': 'Partner id', 'partner.name': 'Name', 'partner.rateLimit': 'Rate limit (donations/s)',
+  'partner.rateHint': 'Empty: the configured default', 'partner.formTitle': 'Create or edit a partner', 'partner.confirm': 'Save the partner?',
+  'keys.title': 'API keys', 'key.id': 'Key id', 'key.role': 'Role', 'key.partnerId': 'Partner id', 'key.campaignIds': 'Campaigns',
+  'key.createdAt': 'Created', 'key.lastUsedAt': 'Last used', 'key.state': 'State', 'key.active': 'active', 'key.revoked': 'revoked',
+  'key.partnerHint': 'For a partner key', 'key.campaignHint': 'Comma-separated; empty = every campaign (manager keys)',
+  'key.formTitle': 'Create a key', 'key.confirmCreate': 'Create this key?', 'key.revoke': 'Revoke',
+  'key.confirmRevoke': 'Revoke key {key}? Every call with it fails from then on.',
+  'key.secretOnce': 'Key {key} created. Copy its secret now: it is shown only this once.',
+};
+
+const zh = {
+  'app.title': 'CharityDay 管理台',
+  'nav.campaigns': '活动', 'nav.audit': '审计日志', 'nav.partners': '合作平台', 'nav.keys': '密钥',
+  'nav.signOut': '退出', 'nav.language': '语言', 'nav.back': '← 全部活动',
+  'role.manager': '管理员', 'role.viewer': '只读', 'role.partner': '合作平台',
+  'viewer.readOnly': '只读：查看密钥不能做任何修改。',
+  'signin.title': '登录', 'signin.intro': '用管理员或只读 API 密钥登录。密钥只保存在此浏览器标签页中，关闭即清除。',
+  'signin.key': 'API 密钥', 'signin.hint': '创建密钥时仅显示一次的密文。', 'signin.submit': '登录',
+  'signin.badKey': '密钥无效（不存在或已吊销）。', 'signin.notManager': '此密钥既不是管理员密钥也不是只读密钥。',
+  'status.saved': '已保存。', 'status.cancelled': '已取消：未发送任何请求。', 'status.refused': 'API 拒绝了此修改；没有任何变化。',
+  'error.stale': '读取之后已被他人修改：请重新核对。', 'error.forbidden': '此密钥无权执行该操作。',
+  'confirm.field': '设置', 'confirm.before': '修改前', 'confirm.after': '修改后', 'confirm.ok': '确认', 'confirm.cancel': '取消',
+  'confirm.noChange': '没有任何变化。',
+  'form.review': '核对并保存…', 'form.edit': '编辑',
+  'hint.instant': 'RFC 3339 格式并带时区，例如 2026-09-09T00:00:00+08:00', 'hint.projectIds': '以逗号分隔；留空 = 所有项目',
+  'page.previous': '上一页', 'page.next': '下一页', 'list.empty': '暂无内容。',
+  'campaigns.title': '活动', 'campaigns.none': '还没有活动。',
+  'campaign.id': '活动 ID', 'campaign.name': '名称', 'campaign.timeZone': '时区', 'campaign.startsAt': '开始时间', 'campaign.endsAt': '结束时间',
+  'campaign.newTitle': '创建或替换活动', 'campaign.editTitle': '编辑此活动', 'campaign.confirm': '保存活动？',
+  'live.title': '活动 {campaign}', 'live.waiting': '加载中…', 'live.updated': '实时 · 更新于 {time}',
+  'live.noSnapshot': '公开汇总尚未发布（新活动一两秒内即可显示）。',
+  'live.error': '刷新失败：{error}', 'live.auditLink': '此活动的审计日志',
+  'live.raised': '筹款', 'live.matched': '配捐', 'live.rate': '每秒捐款', 'live.donationCount': '捐款笔数', 'live.projectCount': '项目数',
+  'live.charts': '最近几分钟', 'live.emptyNow': '已耗尽', 'live.chartRate': '每秒捐款笔数', 'live.chartRemaining': '各配捐池剩余预算',
+  'live.pools': '配捐池', 'live.manage': '管理', 'live.managePool': '管理配捐池 {pool}',
+  'live.col.pool': '配捐池', 'live.col.sponsor': '出资方', 'live.col.budget': '预算', 'live.col.remaining': '剩余', 'live.col.matched': '已配捐',
+  'live.col.matchedToday': '今日配捐', 'live.col.spendRate': '消耗速度', 'live.col.emptyIn': '预计耗尽', 'live.col.state': '状态', 'live.col.actions': '操作',
+  'pool.panelTitle': '配捐池 {pool}', 'pool.summary': '预算 {budget} · 剩余 {remaining} · 已配捐 {matched} · 比例（基点）{ratio} · {state}',
+  'pool.state.active': '进行中', 'pool.state.paused': '已暂停',
+  'pool.budgetSection': '追加或削减', 'pool.amountFen': '金额（分）', 'pool.amountHint': '100 分 = 1 元', 'pool.topUp': '追加', 'pool.cut': '削减',
+  'pool.confirmTopUp': '追加配捐池 {pool} 的预算？', 'pool.confirmCut': '削减配捐池 {pool} 的预算？',
+  'pool.pauseResume': '暂停或恢复', 'pool.pause': '暂停', 'pool.resume': '恢复',
+  'pool.confirmPause': '暂停配捐池 {pool}？恢复之前不再配捐。', 'pool.confirmResume': '恢复配捐池 {pool}？',
+  'pool.ratioAndCaps': '比例与上限', 'pool.reviewSettings': '核对修改…', 'pool.confirmSettings': '修改配捐池 {pool}？',
+  'pool.editAll': '编辑此配捐池的全部设置', 'pool.formTitle': '创建或替换配捐池', 'pool.confirmPut': '保存配捐池？', 'pool.id': '配捐池 ID',
+  'pool.sponsor': '出资方', 'pool.budget': '预算（分）', 'pool.ratioBps': '比例（基点，10000 = 1:1）', 'pool.perDonationCap': '单笔上限（分）',
+  'pool.perDonorDailyCap': '每人每日上限（分）', 'pool.perDonorDailyCount': '每人每日笔数', 'pool.perDonorMinuteCount': '每人每分钟笔数',
+  'pool.perProjectCap': '每项目上限（分）', 'pool.dailyBudget': '每日预算（分）', 'pool.dailyOpensAt': '每日开放时间（HH:mm）',
+  'pool.minDonation': '最低捐款（分）', 'pool.projectIds': '项目', 'pool.startsAt': '开始时间', 'pool.endsAt': '结束时间',
+  'pool.priority': '优先级（小者优先）', 'pool.paused': '暂停',
+  'clawback.title': '标记捐赠人（追回配捐）', 'clawback.donorId': '捐赠人 ID', 'clawback.partnerId': '合作平台 ID（可选）',
+  'clawback.partnerHint': '留空：在所有平台标记该捐赠人', 'clawback.reason': '原因', 'clawback.review': '核对追回…',
+  'clawback.confirm': '追回配捐池 {pool} 给此捐赠人的全部配捐，并不再为其配捐？', 'clawback.everyPartner': '所有合作平台',
+  'project.title': '项目', 'project.formTitle': '创建或编辑项目', 'project.confirm': '保存项目？',
+  'project.id': '项目 ID', 'project.name': '名称', 'project.organization': '机构', 'project.parent': '上级项目 ID',
+  'project.goal': '目标（分）', 'project.status': '状态', 'project.open': '开放', 'project.closed': '已关闭',
+  'audit.title': '审计日志', 'audit.campaign': '活动 ID（留空 = 全部）', 'audit.limit': '每页条数', 'audit.show': '显示',
+  'audit.changes': '修改前 / 修改后', 'audit.showing': '第 {first} 至 {last} 条', 'audit.none': '没有记录。',
+  'audit.col.seq': '序号', 'audit.col.at': '时间', 'audit.col.keyId': '密钥', 'audit.col.action': '操作', 'audit.col.target': '对象',
+  'audit.col.campaignId': '活动', 'audit.col.changes': '变更', 'audit.col.hash': '哈希',
+  'partners.title': '合作平台', 'partner.id': '合作平台 ID', 'partner.name': '名称', 'partner.rateLimit': '限流（笔/秒）',
+  'partner.rateHint': '留空：使用配置的默认值', 'partner.formTitle': '创建或编辑合作平台', 'partner.confirm': '保存合作平台？',
+  'keys.title': 'API 密钥', 'key.id': '密钥 ID', 'key.role': '角色', 'key.partnerId': '合作平台 ID', 'key.campaignIds': '活动',
+  'key.createdAt': '创建时间', 'key.lastUsedAt': '最近使用', 'key.state': '状态', 'key.active': '有效', 'key.revoked': '已吊销',
+  'key.partnerHint': '用于合作平台密钥', 'key.campaignHint': '以逗号分隔；留空 = 所有活动（管理员密钥）',
+  'key.formTitle': '创建密钥', 'key.confirmCreate': '创建此密钥？', 'key.revoke': '吊销',
+  'key.confirmRevoke': '吊销密钥 {key}？此后使用它的所有请求都会失败。',
+  'key.secretOnce': '已创建密钥 {key}。请立即复制密文：它只显示这一次。',
+};
+
+export const DICTIONARIES = { en, zh };
+export const LANGUAGES = [['en', 'English'], ['zh', '中文']];
+const LANGUAGE_ITEM = 'charityday.console.lang';
+
+export function language() {
+  const chosen = localStorage.getItem(LANGUAGE_ITEM);
+  if (chosen && DICTIONARIES[chosen]) return chosen;
+  return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+export function setLanguage(code) {
+  if (DICTIONARIES[code]) localStorage.setItem(LANGUAGE_ITEM, code);
+}
+
+export function t(key, vars = {}) {
+  const text = DICTIONARIES[language()][key] ?? en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+}
