@@ -5,6 +5,7 @@ using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Transparency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,7 @@ public static class ApiComposition
         services.AddSingleton<CampaignSnapshots>();
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
+        services.AddTransparency();
         services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
         ApiTelemetry.Register();
@@ -56,6 +58,7 @@ public static class ApiComposition
         app.MapPoolAdmin();
         app.MapAccessAdmin();
         app.MapOperations();
+        app.MapTransparency();
         return app;
     }
 
