@@ -37,11 +37,15 @@ public abstract partial class SqlLedgerStore : ILedgerReads
         "(SELECT string_agg(m.pool_id || ':' || CAST(m.amount AS TEXT), ';' ORDER BY m.stack_order, m.pool_id) FROM matches m " +
         "WHERE m.partner_id = d.partner_id AND m.donation_id = d.donation_id)";
 
+    /// <summary>Makes a text comparison byte-wise (ordinal) where the database's default collation is not (PostgreSQL).</summary>
+    protected virtual string OrdinalCollation => "";
+
     // Acceptance order: acceptance times never go back (the write path stamps them so); donations of one
-    // millisecond are ordered by their key, the same way on every read.
-    private const string ExportSql =
+    // millisecond are ordered by their key, byte-wise, the same way on every read and on both databases.
+    private string ExportSql =>
         "SELECT d.partner_id, d.donation_id, d.project_id, d.donor_id, d.team_id, d.amount, d.status, d.accepted_at, d.refunded_at, " +
-        MatchedTotalSql + ", " + MatchesAsAcceptedSql + " " + ExportRowsFrom + " ORDER BY d.accepted_at, d.partner_id, d.donation_id";
+        MatchedTotalSql + ", " + MatchesAsAcceptedSql + " " + ExportRowsFrom +
+        $" ORDER BY d.accepted_at, d.partner_id{OrdinalCollation}, d.donation_id{OrdinalCollation}";
 
     private const string SummarySql =
         "SELECT r.partner_id, COUNT(*), " +
