@@ -57,7 +57,7 @@ public static class ExportEndpoints
         TransparencyTelemetry.ExportDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, TransparencyTelemetry.Tags("summary", "json", "ok"));
         logs.CreateLogger("CharityDay.Exports").LogInformation(
             "Export summary of campaign {CampaignId} day {Day} for key {KeyId} ({Role} {PartnerId}): {Rows} donations",
-            scope.CampaignId, scope.Day, scope.Caller.KeyId, scope.Caller.Role, scope.PartnerId, total.Count);
+            scope.CampaignId, scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scope.Caller.KeyId, scope.Caller.Role, scope.PartnerId, total.Count);
         return TypedResults.Ok(new
         {
             campaignId = scope.CampaignId,
