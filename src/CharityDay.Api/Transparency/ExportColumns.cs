@@ -63,7 +63,10 @@ public static class ExportColumns
             }
             if (values[i].Number is { } number)
             {
-                Write(output, number.ToString(CultureInfo.InvariantCulture));
+                // Straight into the pipe as UTF-8: no string per number (20 bytes hold any long).
+                var span = output.GetSpan(20);
+                number.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+                output.Advance(written);
             }
             else if (values[i].Text is { } text)
             {
