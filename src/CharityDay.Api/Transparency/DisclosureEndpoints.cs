@@ -46,8 +46,7 @@ public static class DisclosureEndpoints
         var snapshot = (await snapshots.GetAsync(campaignId)).Snapshot;
         var disclosure = CampaignDisclosure.Build(campaignId, snapshot, figures.Ledger, figures.Checkpoints);
         Cacheable(context.Response, asOf);
-        TransparencyTelemetry.ExportRows.Add(disclosure.Projects.Count, TransparencyTelemetry.Tags("disclosure", format!, "ok"));
-        TransparencyTelemetry.ExportDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, TransparencyTelemetry.Tags("disclosure", format!, "ok"));
+        TransparencyTelemetry.Record("disclosure", format!, "ok", disclosure.Projects.Count, started);
         return format == "csv"
             ? TypedResults.Text(Csv(disclosure), "text/csv; charset=utf-8; header=present", Encoding.UTF8)
             : TypedResults.Ok(Json(disclosure, asOf));

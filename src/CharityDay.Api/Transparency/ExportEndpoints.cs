@@ -53,8 +53,7 @@ public static class ExportEndpoints
         activity?.SetTag("charityday.day", scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var sums = await ledger.SummarizeDonationsAsync(scope.CampaignId, scope.Day, scope.PartnerId, context.RequestAborted);
         var total = ExportSums.Total(sums);
-        TransparencyTelemetry.ExportRows.Add(sums.Count, TransparencyTelemetry.Tags("summary", "json", "ok"));
-        TransparencyTelemetry.ExportDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, TransparencyTelemetry.Tags("summary", "json", "ok"));
+        TransparencyTelemetry.Record("summary", "json", "ok", sums.Count, started);
         logs.CreateLogger("CharityDay.Exports").LogInformation(
             "Export summary of campaign {CampaignId} day {Day} for key {KeyId} ({Role} {PartnerId}): {Rows} donations",
             scope.CampaignId, scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scope.Caller.KeyId, scope.Caller.Role, scope.PartnerId, total.Count);
@@ -138,8 +137,7 @@ public static class ExportEndpoints
                 gate.Exit();
                 var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 activity?.SetTag("charityday.export.rows", rows);
-                TransparencyTelemetry.ExportRows.Add(rows, TransparencyTelemetry.Tags("donations", scope.Format, result));
-                TransparencyTelemetry.ExportDuration.Record(elapsedMs, TransparencyTelemetry.Tags("donations", scope.Format, result));
+                TransparencyTelemetry.Record("donations", scope.Format, result, rows, started);
                 logger.LogInformation(
                     "Export of campaign {CampaignId} day {Day} ({Format}) for key {KeyId} ({Role} {PartnerId}): {Rows} rows in {ElapsedMs:F0} ms, {Result}",
                     scope.CampaignId, day, scope.Format, scope.Caller.KeyId, scope.Caller.Role, scope.PartnerId, rows, elapsedMs, result);

@@ -58,8 +58,7 @@ public static class StatementEndpoints
         var zone = await CampaignZoneAsync(admin, pool.CampaignId);
         var rows = PoolStatement.Rows(await ledger.PoolMatchesAsync(poolId, context.RequestAborted), zone);
         var matched = rows.Sum(r => r.NetFen);
-        TransparencyTelemetry.ExportRows.Add(rows.Count, TransparencyTelemetry.Tags("statement", format!, "ok"));
-        TransparencyTelemetry.ExportDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, TransparencyTelemetry.Tags("statement", format!, "ok"));
+        TransparencyTelemetry.Record("statement", format!, "ok", rows.Count, started);
         logs.CreateLogger("CharityDay.Exports").LogInformation(
             "Statement of pool {PoolId} (campaign {CampaignId}) for key {KeyId}: {Rows} rows", poolId, pool.CampaignId, caller.KeyId, rows.Count);
         if (format == "csv")

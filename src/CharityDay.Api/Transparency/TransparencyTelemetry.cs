@@ -16,4 +16,12 @@ public static class TransparencyTelemetry
 
     public static KeyValuePair<string, object?>[] Tags(string export, string format, string result) =>
         [new("export", export), new("format", format), new("result", result)];
+
+    /// <summary>Counts one answered export: its rows and its time since <paramref name="startedTimestamp"/> (a Stopwatch timestamp).</summary>
+    public static void Record(string export, string format, string result, long rows, long startedTimestamp)
+    {
+        var tags = Tags(export, format, result);
+        ExportRows.Add(rows, tags);
+        ExportDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, tags);
+    }
 }
