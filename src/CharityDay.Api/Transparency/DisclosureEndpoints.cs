@@ -42,9 +42,11 @@ public static class DisclosureEndpoints
         var started = Stopwatch.GetTimestamp();
         using var activity = CharityDayTelemetry.Source.StartActivity("export disclosure");
         activity?.SetTag("charityday.campaign", campaignId);
-        var (figures, asOf) = await cache.GetAsync(campaignId);
-        var snapshot = (await snapshots.GetAsync(campaignId)).Snapshot;
-        var disclosure = CampaignDisclosure.Build(campaignId, snapshot, figures.Ledger, figures.Checkpoints);
+        var (figures, figuresAsOf) = await cache.GetAsync(campaignId);
+        var copy = await snapshots.GetAsync(campaignId);
+        // Complete up to the older of its two sources: the ledger read (money) and the snapshot (names, pools).
+        var asOf = figuresAsOf < copy.AsOf ? figuresAsOf : copy.AsOf;
+        var disclosure = CampaignDisclosure.Build(campaignId, copy.Snapshot, figures.Ledger, figures.Checkpoints);
         Cacheable(context.Response, asOf);
         TransparencyTelemetry.Record("disclosure", format!, "ok", disclosure.Projects.Count, started);
         return format == "csv"

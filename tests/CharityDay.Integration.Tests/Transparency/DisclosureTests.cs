@@ -67,6 +67,20 @@ public abstract class DisclosureTests(Deployment deployment)
         string.Join(',', byPartner!.AsObject().Select(p => $"{p.Key}:{p.Value}").Order(StringComparer.Ordinal));
 
     [Fact]
+    public async Task The_csv_quotes_free_text_as_RFC_4180_asks()
+    {
+        var campaignId = await _api.CreateCampaignAsync();
+        var projectId = ApiClient.NewId("p");
+        const string name = "Wells, \"clean\" water";
+        ApiClient.Ensure(await _api.Manager(HttpMethod.Put, $"/v1/admin/projects/{projectId}", new { campaignId, name, organization = "Org; Ltd" }), 201);
+
+        var csv = await _api.GetPublicFreshAsync($"/v1/campaigns/{campaignId}/disclosure?format=csv");
+        ApiClient.Ensure(csv, 200);
+        var row = Assert.Single(Csv.Parse(csv.Body));
+        Assert.Equal((projectId, name, "Org; Ltd", "0"), (row["projectId"], row["name"], row["organization"], row["raised"]));
+    }
+
+    [Fact]
     public async Task Unknown_campaigns_and_bad_parameters_are_problems()
     {
         var unknown = await _api.SendAsync(HttpMethod.Get, "/v1/campaigns/no-such-campaign/disclosure");
