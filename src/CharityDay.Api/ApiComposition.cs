@@ -6,6 +6,7 @@ using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Transparency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public static class ApiComposition
         services.AddSingleton<CampaignSnapshots>();
         services.AddSingleton<DonationCoalescer>();
         services.AddSingleton<PartnerRateLimiter>();
+        services.AddTransparency();
         services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
         ApiTelemetry.Register();
@@ -58,6 +60,7 @@ public static class ApiComposition
         app.MapAccessAdmin();
         app.MapOperations();
         app.MapManagerConsole();
+        app.MapTransparency();
         return app;
     }
 

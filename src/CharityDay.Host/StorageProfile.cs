@@ -175,6 +175,7 @@ public static class StorageProfile
             services.AddSingleton(sp => new PostgresLedgerStore(sp.GetRequiredService<PostgresPools>().Ledger));
             services.AddSingleton(sp => ObservedLedgerStore.Wrap(sp.GetRequiredService<PostgresLedgerStore>(), sp.GetRequiredService<StorageObserver>()));
             services.AddSingleton(sp => ObservedLedgerStore.WrapAdmin(sp.GetRequiredService<PostgresLedgerStore>(), sp.GetRequiredService<StorageObserver>()));
+            services.AddSingleton<CharityDay.Domain.Transparency.ILedgerReads>(sp => sp.GetRequiredService<PostgresLedgerStore>());
         }
         else
         {
@@ -182,6 +183,7 @@ public static class StorageProfile
             var store = new SqliteLedgerStore(connectionString);
             services.AddSingleton<ILedgerStore>(store);
             services.AddSingleton<IAdminStore>(store);
+            services.AddSingleton<CharityDay.Domain.Transparency.ILedgerReads>(store);
             services.AddHostedService(sp => new SqliteWalCheckpointer(connectionString, sp.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
         }
     }

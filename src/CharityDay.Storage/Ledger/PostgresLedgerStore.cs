@@ -30,6 +30,8 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
 
     protected override string LockReadRows => " FOR UPDATE";
 
+    protected override string OrdinalCollation => " COLLATE \"C\"";
+
     /// <summary>One statement for the batch's missing donors: their keys travel as arrays and meet the (pool_id, donor_id) index.</summary>
     public override async Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default)
     {
