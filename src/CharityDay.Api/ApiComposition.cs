@@ -5,6 +5,7 @@ using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Transparency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,8 @@ public static class ApiComposition
         app.UseRateLimiter();
         app.MapDonations();
         app.MapPublicReads();
+        app.MapCheckpoints();
+        app.MapReceipts();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();
