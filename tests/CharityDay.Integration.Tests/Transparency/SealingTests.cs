@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CharityDay.Domain.Transparency;
 using CharityDay.Integration.Tests.Donations;
 using CharityDay.Integration.Tests.Infrastructure;
+using CharityDay.Integration.Tests.Public;
 
 namespace CharityDay.Integration.Tests.Transparency;
 
@@ -69,6 +70,11 @@ public abstract class SealingTestBase<TDeployment>(TDeployment deployment) : IAs
         Assert.Equal(expectedEvents, checkpoints[^1].LastEvent);
         var bySeq = checkpoints.ToDictionary(c => c.Seq);
 
+        var scrapes = await SiloMetrics.ScrapeAllAsync(Deployment);
+        var writerReadsBefore = SiloMetrics.WriterReads(scrapes, scene.CampaignId);
+        // Every seal is counted (on the silo its sealer ran on).
+        Assert.True(scrapes.SelectMany(s => s.Find("charityday_ledger_checkpoints_sealed_total", ("campaign", scene.CampaignId))).Sum(s => s.Value) >= checkpoints.Count,
+            "charityday_ledger_checkpoints_sealed_total does not count the checkpoints sealed");
         var lines = new List<string>();
         var seqs = new HashSet<long>();
         foreach (var (donationId, (donorId, answer)) in answers)
@@ -96,6 +102,9 @@ public abstract class SealingTestBase<TDeployment>(TDeployment deployment) : IAs
             Assert.DoesNotContain($"\"{donorId}\"", receipt.Body, StringComparison.Ordinal);
             lines.Add(receipt.Body);
         }
+
+        // Receipts and listings never reached the campaign's writer.
+        Assert.Equal(writerReadsBefore, SiloMetrics.WriterReads(await SiloMetrics.ScrapeAllAsync(Deployment), scene.CampaignId));
 
         // The verifier tool, as a partner would run it over a day's receipts.
         var file = Path.Combine(Path.GetTempPath(), $"receipts-{Guid.NewGuid():N}.jsonl");
