@@ -28,7 +28,7 @@ public static class LedgerProofHosting
         services.AddHostedService<CheckpointSweep>();
     }
 
-    /// <summary>Seconds ("30"), a number with a unit ("500ms", "30s", "10m", "1h"), or a TimeSpan ("01:00:00").</summary>
+    /// <summary>Seconds ("30"), a number with a unit ("500ms", "30s", "10m", "1h"), a TimeSpan ("01:00:00") or ISO 8601 ("PT30S").</summary>
     public static TimeSpan? ParseInterval(string text)
     {
         text = text.Trim();
@@ -44,7 +44,20 @@ public static class LedgerProofHosting
         {
             return TimeSpan.FromSeconds(seconds);
         }
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+        try
+        {
+            // ISO 8601 (PT30S, PT1H), as some deployment tools write durations.
+            var iso = System.Xml.XmlConvert.ToTimeSpan(text);
+            return iso > TimeSpan.Zero ? iso : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
 
