@@ -55,6 +55,8 @@ public static class ApiComposition
         app.UseRateLimiter();
         app.MapDonations();
         app.MapPublicReads();
+        app.MapCheckpoints();
+        app.MapReceipts();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();

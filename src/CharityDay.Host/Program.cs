@@ -4,7 +4,7 @@ using CharityDay.Grains.Telemetry;
 using CharityDay.Host;
 using CharityDay.ServiceDefaults;
 
-string[] verbs = ["migrate", "verify-sums", "audit-verify"];
+string[] verbs = ["migrate", "verify-sums", "audit-verify", "ledger-verify"];
 var verb = verbs.Contains(args.FirstOrDefault()) ? args[0] : null;
 var builder = WebApplication.CreateBuilder(verb is null ? args : args.Skip(1).Where(a => a.StartsWith('-')).ToArray());
 var options = builder.Configuration.GetSection(CharityDayOptions.Section).Get<CharityDayOptions>() ?? new CharityDayOptions();
@@ -17,6 +17,11 @@ if (verb == "verify-sums")
 if (verb == "audit-verify")
 {
     return await AuditVerify.RunAsync(StorageProfile.OpenLedger(options, builder.Configuration));
+}
+
+if (verb == "ledger-verify")
+{
+    return await LedgerVerify.RunAsync(StorageProfile.OpenLedger(options, builder.Configuration), [.. args.Skip(1).Where(a => !a.StartsWith('-'))]);
 }
 
 if (verb == "migrate")
@@ -56,6 +61,7 @@ builder.Services.AddOptions<CampaignWriteOptions>()
         $"CharityDay:DonorsKept must be at least {CampaignWriteOptions.MinDonorsKept}")
     .ValidateOnStart();
 StorageProfile.AddLedger(builder.Services, options, builder.Configuration);
+builder.Services.AddLedgerProof(builder.Configuration);
 StorageProfile.AddPartnerRateLimits(builder.Services, options, builder.Configuration);
 builder.Services.AddCharityDayApi(builder.Configuration);
 builder.Services.AddHealthChecks()

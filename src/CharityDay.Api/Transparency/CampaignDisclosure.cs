@@ -32,9 +32,9 @@ public sealed record CampaignDisclosure(
     string? Name,
     IReadOnlyList<ProjectDisclosure> Projects,
     IReadOnlyList<PoolDisclosure> Pools,
-    IReadOnlyList<CheckpointSummary> Checkpoints)
+    IReadOnlyList<Checkpoint> Checkpoints)
 {
-    public static CampaignDisclosure Build(string campaignId, CampaignSnapshot? snapshot, DisclosureFigures figures, IReadOnlyList<CheckpointSummary> checkpoints)
+    public static CampaignDisclosure Build(string campaignId, CampaignSnapshot? snapshot, DisclosureFigures figures, IReadOnlyList<Checkpoint> checkpoints)
     {
         var sponsors = snapshot?.Pools.ToDictionary(p => p.PoolId, p => p.Sponsor, StringComparer.Ordinal) ?? [];
         var projectIds = new SortedSet<string>(StringComparer.Ordinal);

@@ -24,9 +24,9 @@ public sealed class DisclosureCache(ILedgerReads ledger, ILedgerCheckpoints chec
 
     private Task<DisclosureFigures> ReadLedgerAsync(string campaignId) => ledger.DisclosureFiguresAsync(campaignId);
 
-    private Task<IReadOnlyList<CheckpointSummary>> ReadCheckpointsAsync(string campaignId) => checkpoints.ListAsync(campaignId);
+    private Task<IReadOnlyList<Checkpoint>> ReadCheckpointsAsync(string campaignId) => checkpoints.ListAsync(campaignId);
 
-    public sealed record Figures(DisclosureFigures Ledger, IReadOnlyList<CheckpointSummary> Checkpoints);
+    public sealed record Figures(DisclosureFigures Ledger, IReadOnlyList<Checkpoint> Checkpoints);
 
     /// <summary>The campaign's figures and the instant the read that produced them began.</summary>
     public async ValueTask<(Figures Figures, DateTimeOffset AsOf)> GetAsync(string campaignId)

@@ -1,7 +1,6 @@
 using CharityDay.Domain.Transparency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CharityDay.Api.Transparency;
 
@@ -12,8 +11,7 @@ public static class TransparencyComposition
     {
         services.AddSingleton<ExportGate>();
         services.AddSingleton<DisclosureCache>();
-        // The seam for the verifiable ledger: its checkpoint store, registered by the host, replaces this.
-        services.TryAddSingleton<ILedgerCheckpoints, NoLedgerCheckpoints>();
+        services.AddSingleton<ILedgerCheckpoints, ProofGrainCheckpoints>();
         TransparencyTelemetry.Register();
         return services;
     }

@@ -2,6 +2,7 @@ using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Transparency;
 using CharityDay.Grains.Admin;
 using CharityDay.Storage.Ledger;
 using Microsoft.Extensions.Logging;
@@ -172,8 +173,10 @@ public sealed partial class CampaignGrain
             var usageBefore = UsageOf(pool);
             AdminAnswer? answer = null;
             IReadOnlyList<ReversedMatch> reversed;
+            LedgerEvent? clawbackEvent = null;
             try
             {
+                var clawbackSeq = await NextEventSeqAsync();
                 reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, request.CallerKeyId, at, _fence, matches =>
                 {
                     var returned = matches.Sum(m => m.AmountFen);
@@ -194,14 +197,20 @@ public sealed partial class CampaignGrain
                             remaining = Math.Max(0, pool.BudgetFen - (usageBefore.MatchedFen - returned))
                         });
                     return AdminCommits.Build(request, at, [], audit, answer);
-                }, partnerId));
+                }, partnerId, matches => clawbackEvent = ClawbackEvent(clawbackSeq, poolId, at, matches)));
+                if (clawbackEvent is not null)
+                {
+                    _lastEventSeq = clawbackSeq;
+                }
             }
             catch (AdminCommitRefusedException refused) when (refused.Result == AdminCommitResult.AnswerExists)
             {
+                _lastEventSeq = null;
                 return Counted("pool.clawback", await AdminCommits.ReplayAsync(admin, request) ?? AdminCommits.Unknown(target));
             }
             catch (Exception e) when (e is not AdminCommitRefusedException)
             {
+                _lastEventSeq = null;
                 return Unknown("pool.clawback", target, e);
             }
             Write.ClawedBack(poolId, donorId, [.. reversed.Select(m => (new DonationKey(m.PartnerId, m.DonationId),

@@ -208,11 +208,13 @@ public sealed partial class CampaignGrain
         var campaignTag = new KeyValuePair<string, object?>("campaign", CampaignId);
         try
         {
+            var firstSeq = await NextEventSeqAsync();
             await OffTurn(async () =>
             {
-                await ledger.AppendAsync(batch.Accepted, _fence, sumsThrough);
+                await ledger.AppendAsync(batch.Accepted, _fence, sumsThrough, AcceptedEvents(batch.Accepted, firstSeq));
                 return true;
             });
+            _lastEventSeq = firstSeq + batch.Accepted.Count - 1;
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (batch.Accepted.Count >= MinRowsToLearnFrom)
             {
@@ -225,6 +227,7 @@ public sealed partial class CampaignGrain
         }
         catch (FencedOutException)
         {
+            _lastEventSeq = null;
             CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "fenced"));
             Write.CommitFailed(batch, "the campaign moved to another silo; retry");
             OnFencedOut();
@@ -232,6 +235,8 @@ public sealed partial class CampaignGrain
         }
         catch (DuplicateDonationException)
         {
+            // Also what a clash on an event's seq looks like: the count is read again.
+            _lastEventSeq = null;
             // The same id committed through another path (another campaign, or another activation
             // during a membership change). Forget this batch's matches and decide it again.
             CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "duplicate"));
@@ -240,6 +245,7 @@ public sealed partial class CampaignGrain
         }
         catch (Exception e)
         {
+            _lastEventSeq = null;
             logger.LogError(e, "Group commit of {Count} donations failed for campaign {CampaignId}", batch.Accepted.Count, CampaignId);
             CharityDayTelemetry.Commits.Add(1, campaignTag, new KeyValuePair<string, object?>("result", "failed"));
             Write.CommitFailed(batch, "the ledger write failed; nothing was recorded");

@@ -64,6 +64,7 @@ public sealed partial class CampaignGrain(
         // rebuild, and whatever it tries after the claim is refused.
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync("activation", cancellationToken);
+        WakeSealer();
         CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("campaign", CampaignId));
         await RegisterInDirectoryAsync();
@@ -146,7 +147,22 @@ public sealed partial class CampaignGrain(
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, donation.ToView());
             }
             var at = Now();
-            if (!await Fenced(() => ledger.RefundAsync(key, at, _fence)))
+            var seq = await NextEventSeqAsync();
+            bool refundedNow;
+            try
+            {
+                refundedNow = await Fenced(() => ledger.RefundAsync(key, at, _fence, RefundedEvent(seq, donation, at)));
+            }
+            catch
+            {
+                _lastEventSeq = null;
+                throw;
+            }
+            if (refundedNow)
+            {
+                _lastEventSeq = seq;
+            }
+            else
             {
                 var current = await ledger.GetAsync(key);
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, current?.ToView());
@@ -245,6 +261,7 @@ public sealed partial class CampaignGrain(
     private async Task RebuildFromLedgerAsync(string reason, CancellationToken ct)
     {
         var started = time.GetTimestamp();
+        _lastEventSeq = null;
         Write.SetTimeZone(TimeZone);
         var snapshot = await OffTurn(() => ledger.LoadCampaignAsync(CampaignId, Write.RecentSince(time.GetUtcNow()), ct));
         Write.Restore(snapshot);

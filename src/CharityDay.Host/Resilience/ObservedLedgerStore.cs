@@ -28,6 +28,8 @@ public class ObservedLedgerStore : DispatchProxy
         nameof(ILedgerStore.FindAsync), nameof(ILedgerStore.GetAsync), nameof(ILedgerStore.LoadCampaignAsync),
         nameof(ILedgerStore.RecomputeCampaignAsync), nameof(ILedgerStore.CampaignIdsAsync), nameof(ILedgerStore.LoadDonorDaysAsync),
         nameof(ILedgerStore.PingAsync),
+        nameof(ILedgerProofStore.LastEventSeqAsync), nameof(ILedgerProofStore.ReadEventsAsync), nameof(ILedgerProofStore.FindReceiptEventAsync),
+        nameof(ILedgerProofStore.LastCheckpointAsync), nameof(ILedgerProofStore.ListCheckpointsAsync), nameof(ILedgerProofStore.CheckpointOfEventAsync),
         nameof(IAdminStore.GetSettingAsync), nameof(IAdminStore.ListSettingsAsync), nameof(IAdminStore.CampaignRowsAsync),
         nameof(IAdminStore.FindAnswerAsync), nameof(IAdminStore.QueryAuditAsync), nameof(IAdminStore.AuditHeadAsync),
         nameof(IAdminStore.KeysLastUsedAsync),

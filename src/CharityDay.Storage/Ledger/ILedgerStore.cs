@@ -1,5 +1,6 @@
 using CharityDay.Domain;
 using CharityDay.Domain.Matching;
+using CharityDay.Domain.Transparency;
 using CharityDay.Domain.Writing;
 
 namespace CharityDay.Storage.Ledger;
@@ -8,7 +9,7 @@ namespace CharityDay.Storage.Ledger;
 /// The ledger: the truth every total is derived from. Appends are atomic per call (one
 /// transaction), and (partnerId, donationId) is unique in storage.
 /// </summary>
-public interface ILedgerStore
+public interface ILedgerStore : ILedgerProofStore
 {
     string Dialect { get; }
 
@@ -21,23 +22,29 @@ public interface ILedgerStore
     /// When given, the campaign's durable sums are moved forward in the same transaction to cover every
     /// donation accepted up to this instant (all of them must be committed by the end of it).
     /// </param>
-    Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null, CancellationToken ct = default);
+    /// <param name="events">The batch's ledger events (SPEC §6), written in the same transaction; their seqs must follow the campaign's last.</param>
+    /// <exception cref="EventSequenceException">The events' seqs do not follow the campaign's last event; nothing was written.</exception>
+    Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null,
+        IReadOnlyList<LedgerEvent>? events = null, CancellationToken ct = default);
 
     Task<IReadOnlyDictionary<DonationKey, LedgerDonation>> FindAsync(IReadOnlyCollection<DonationKey> keys, CancellationToken ct = default);
 
     Task<LedgerDonation?> GetAsync(DonationKey key, CancellationToken ct = default);
 
     /// <summary>Marks the donation refunded and reverses its live matches, in one transaction.</summary>
-    Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default);
+    /// <param name="refundEvent">Written in the same transaction when the refund happens (returns true), never otherwise.</param>
+    Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, LedgerEvent? refundEvent = null, CancellationToken ct = default);
 
     /// <summary>
     /// Flags the donor on the pool (on every platform, or only <paramref name="partnerId"/>'s) and
     /// reverses every live match the pool gave them there; the admin commit
     /// made from what was reversed (audit entry, answer) is written in the same transaction.
     /// </summary>
+    /// <param name="ledgerEvent">Made from what was reversed and written in the same transaction (null: no event).</param>
     /// <exception cref="AdminCommitRefusedException">The admin commit was refused; nothing was written.</exception>
     Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
-        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null, CancellationToken ct = default);
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null,
+        Func<IReadOnlyList<ReversedMatch>, LedgerEvent?>? ledgerEvent = null, CancellationToken ct = default);
 
     /// <summary>
     /// The campaign's durable sums plus the rows accepted after their mark (the tail), the clawback

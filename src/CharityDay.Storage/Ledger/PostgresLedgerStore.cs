@@ -164,6 +164,21 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
         return found;
     }
 
+    /// <summary>A batch's events as column arrays: one statement whatever the batch's size.</summary>
+    protected override async Task WriteEventRowsAsync(DbConnection connection, DbTransaction tx, string campaignId, IReadOnlyList<Domain.Transparency.LedgerEvent> events, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO ledger_events (campaign_id, seq, type, receipt_key, body) " +
+            "SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[])",
+            (NpgsqlConnection)connection, (NpgsqlTransaction)tx);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = campaignId });
+        AddArray(command, NpgsqlDbType.Bigint, events.Select(e => e.Seq));
+        AddArray(command, NpgsqlDbType.Text, events.Select(e => e.Type));
+        AddArray(command, NpgsqlDbType.Text, events.Select(e => e.ReceiptKey));
+        AddArray(command, NpgsqlDbType.Text, events.Select(e => e.Json));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     private static void AddArray<T>(NpgsqlCommand command, NpgsqlDbType elementType, IEnumerable<T> values) =>
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values.ToArray() });
 }

@@ -64,7 +64,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         }
     }
 
-    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null, CancellationToken ct = default)
+    public async Task AppendAsync(IReadOnlyList<LedgerDonation> donations, WriterFence? fence = null, DateTimeOffset? sumsThrough = null,
+        IReadOnlyList<Domain.Transparency.LedgerEvent>? events = null, CancellationToken ct = default)
     {
         if (donations.Count == 0)
         {
@@ -77,6 +78,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         {
             await CheckFenceAsync(connection, tx, fence, ct);
             await InsertAsync(connection, tx, donations, ct);
+            await InsertEventsAsync(connection, tx, donations[0].CampaignId, events, ct);
             if (sumsThrough is { } through)
             {
                 await AdvanceSumsAsync(connection, tx, donations[0].CampaignId, through.ToUnixTimeMilliseconds(), ct);
@@ -345,7 +347,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     /// <summary>Appended to the SELECTs of a refund, which reads rows it then changes (PostgreSQL: <c>FOR UPDATE</c>).</summary>
     protected virtual string LockReadRows => "";
 
-    public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, CancellationToken ct = default)
+    public async Task<bool> RefundAsync(DonationKey key, DateTimeOffset at, WriterFence? fence = null, Domain.Transparency.LedgerEvent? refundEvent = null, CancellationToken ct = default)
     {
         using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
@@ -397,6 +399,10 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             await command.ExecuteNonQueryAsync(ct);
         }
         await ApplySumsAsync(connection, tx, delta, ct);
+        if (refundEvent is not null)
+        {
+            await InsertEventsAsync(connection, tx, campaignId, [refundEvent], ct);
+        }
         await tx.CommitAsync(ct);
         return true;
     }
@@ -413,7 +419,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     }
 
     public async Task<IReadOnlyList<ReversedMatch>> ClawbackAsync(string campaignId, string poolId, string donorId, string reason, string keyId, DateTimeOffset at, WriterFence? fence = null,
-        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null, CancellationToken ct = default)
+        Func<IReadOnlyList<ReversedMatch>, AdminCommit>? audit = null, string? partnerId = null,
+        Func<IReadOnlyList<ReversedMatch>, Domain.Transparency.LedgerEvent?>? ledgerEvent = null, CancellationToken ct = default)
     {
         using var writing = await EnterWriteAsync(ct);
         await using var connection = await OpenAsync(ct);
@@ -487,6 +494,10 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         if (audit is not null)
         {
             await WriteAdminAsync(connection, tx, audit(reversed), ct);
+        }
+        if (ledgerEvent?.Invoke(reversed) is { } clawbackEvent)
+        {
+            await InsertEventsAsync(connection, tx, campaignId, [clawbackEvent], ct);
         }
         await tx.CommitAsync(ct);
         return reversed;
