@@ -1,5 +1,6 @@
 using CharityDay.Api.Admin;
 using CharityDay.Api.Auth;
+using CharityDay.Api.Giving;
 using CharityDay.Api.Http;
 using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
@@ -52,6 +53,7 @@ public static class ApiComposition
         app.UseRateLimiter();
         app.MapDonations();
         app.MapPublicReads();
+        app.MapTeams();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();

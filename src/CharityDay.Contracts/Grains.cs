@@ -40,6 +40,9 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// else null. Silos call it a few times a second per campaign, however many readers they serve.
     /// </summary>
     [Alias("GetSnapshot")] Task<CampaignSnapshot?> GetSnapshot(long knownVersion);
+
+    /// <summary>SPEC §7: a partner names its team in this campaign; durable before the answer.</summary>
+    [Alias("PutTeam")] Task<TeamPutOutcome> PutTeam(TeamSettings team);
 }
 
 [Alias("cd.IPartnerGrain")]

@@ -23,7 +23,8 @@ public sealed record CampaignSnapshot(
     [property: Id(3)] int ProjectCount,
     [property: Id(4)] IReadOnlyList<PoolSummary> Pools,
     [property: Id(5)] ImmutableDictionary<string, ProjectReadModel> Projects,
-    [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard)
+    [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard,
+    [property: Id(7)] TeamBoardSnapshot? Teams = null)
 {
     public const int LeaderboardDepth = 1000;
 }

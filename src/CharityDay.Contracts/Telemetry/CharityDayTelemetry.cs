@@ -41,6 +41,9 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> Refunds = Meter.CreateCounter<long>(
         "charityday.refunds", "{refund}", "Refunds, by result.");
 
+    public static readonly Counter<long> TeamWrites = Meter.CreateCounter<long>(
+        "charityday.team_writes", "{write}", "Partners' team namings (PUT /v1/teams), by result.");
+
     public static readonly Counter<long> Clawbacks = Meter.CreateCounter<long>(
         "charityday.clawbacks", "{clawback}", "Donor clawbacks on a pool.");
 

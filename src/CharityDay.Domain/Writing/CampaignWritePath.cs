@@ -1,3 +1,4 @@
+using CharityDay.Domain.Giving;
 using CharityDay.Domain.Matching;
 
 namespace CharityDay.Domain.Writing;
@@ -53,6 +54,9 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     public IReadOnlyDictionary<string, ProjectTotals> Totals => _totals;
 
     public IReadOnlyDictionary<string, PoolRules> Pools => _pools;
+
+    /// <summary>Per team, its accepted and not refunded donations, their live matches and donors (SPEC §7). The same instance for the path's life.</summary>
+    public TeamBook Teams { get; } = new();
 
     public int PendingCount => _queue.Count;
 

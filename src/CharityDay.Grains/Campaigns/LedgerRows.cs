@@ -48,5 +48,5 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
     }
 
     public RowFigures Figures(LedgerDonation row) =>
-        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt);
+        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt, row.TeamId, row.DonorId);
 }

@@ -426,7 +426,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         {
             command.Transaction = tx;
             command.CommandText =
-                "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at FROM matches m " +
+                "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at, d.team_id FROM matches m " +
                 "JOIN donations d ON d.partner_id = m.partner_id AND d.donation_id = m.donation_id " +
                 "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + (partnerId is null ? "" : " AND m.partner_id = @partner") + LockReadRows;
             AddParameter(command, "@pool", poolId);
@@ -439,7 +439,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             while (await reader.ReadAsync(ct))
             {
                 reversed.Add(new ReversedMatch(reader.GetString(0), reader.GetString(1), poolId, reader.GetString(2), donorId,
-                    DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4)));
+                    DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4), ReadString(reader, 6)));
                 acceptedAt.Add(reader.GetInt64(5));
             }
         }
@@ -558,6 +558,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     snapshot.PartnerClawbacks.Add((r.GetString(0), r.GetString(2), r.GetString(1)));
                 }
             }, ct);
+        await LoadTeamTotalsAsync(connection, tx, campaignId, snapshot, ct);
         await tx.CommitAsync(ct);
         return snapshot;
     }
