@@ -23,7 +23,7 @@ public abstract class TeamTests(Deployment deployment)
         var renamed = await PutTeamAsync(scene, teamId, new { campaignId = scene.CampaignId, name = "Live room 7", kind = "creator" });
         ApiClient.Ensure(renamed, 200);
         Assert.Equal("creator", renamed["kind"].GetValue<string>());
-        Assert.Null(renamed["goal"]?.GetValue<long?>());
+        Assert.Contains("\"goal\":null", renamed.Body);
 
         var page = await TeamPageAsync(scene, teamId, "\"creator\"");
         Assert.Equal(("Live room 7", "creator", 0L, 0L), (page["name"].GetValue<string>(), page["kind"].GetValue<string>(), page.Long("raised"), page.Long("donorCount")));
