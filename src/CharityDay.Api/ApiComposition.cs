@@ -54,6 +54,7 @@ public static class ApiComposition
         app.MapDonations();
         app.MapPublicReads();
         app.MapTeams();
+        app.MapPledges();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();

@@ -68,6 +68,8 @@ public static class PublicEndpoints
             matched = project.Own.MatchedFen,
             donationCount = project.Own.DonationCount,
             byPartner = project.RaisedByPartner,
+            activePledges = project.ActivePledges,
+            monthlyPledged = project.MonthlyPledgedFen,
             rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
         });
     }

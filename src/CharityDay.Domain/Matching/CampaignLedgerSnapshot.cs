@@ -26,6 +26,9 @@ public sealed class CampaignLedgerSnapshot
     /// <summary>Per team, the live matches of its donations.</summary>
     public List<(string PartnerId, string TeamId, long MatchedFen)> TeamMatched { get; } = [];
 
+    /// <summary>Every pledge charge of the campaign (SPEC §7): a charged month stays charged.</summary>
+    public List<(string PartnerId, string PledgeId, int Month, string DonationId)> PledgeCharges { get; } = [];
+
     /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
     public DateTimeOffset? SumsThrough { get; set; }
 
@@ -71,6 +74,15 @@ public sealed class CampaignLedgerSnapshot
             book.Flag(poolId, donorId, partnerId);
         }
         return totals;
+    }
+
+    /// <summary>Loads the pledge charges into <paramref name="pledges"/> (whose charges were cleared).</summary>
+    public void RestorePledgeCharges(Giving.PledgeBook pledges)
+    {
+        foreach (var (partnerId, pledgeId, month, donationId) in PledgeCharges)
+        {
+            pledges.Charge(new Giving.PledgeKey(partnerId, pledgeId), month, new DonationKey(partnerId, donationId));
+        }
     }
 
     /// <summary>Loads the team totals into <paramref name="teams"/> (an empty book).</summary>

@@ -99,6 +99,8 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         Book = book;
         Teams.Clear();
         snapshot.RestoreTeams(Teams);
+        Pledges.ClearCharges();
+        snapshot.RestorePledgeCharges(Pledges);
         // The same dictionary instance: read models hold on to it.
         _totals.Clear();
         foreach (var (id, t) in totals)

@@ -17,6 +17,9 @@ public interface IDonationRows<TRequest, TRow>
 
     DonorKey DonorOf(TRequest request);
 
+    /// <summary>The monthly pledge the donation charges (SPEC §7), if any.</summary>
+    string? PledgeOf(TRequest request) => null;
+
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     bool SamePayload(TRow stored, TRequest request);
 

@@ -65,6 +65,7 @@ public sealed partial class CampaignGrain(
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync("activation", cancellationToken);
         await LoadTeamsAsync(cancellationToken);
+        await LoadPledgesAsync(cancellationToken);
         CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("campaign", CampaignId));
         await RegisterInDirectoryAsync();
@@ -104,7 +105,7 @@ public sealed partial class CampaignGrain(
         _catalogStale = false;
     }
 
-    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard);
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges);
 
     private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
         new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations, writeOptions.Value.DonorsKept), TimeZone, Now);

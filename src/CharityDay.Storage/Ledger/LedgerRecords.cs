@@ -18,7 +18,8 @@ public sealed record LedgerDonation(
     DateOnly LocalDay,
     string Status,
     DateTimeOffset? RefundedAt,
-    IReadOnlyList<LedgerMatch> Matches)
+    IReadOnlyList<LedgerMatch> Matches,
+    string? PledgeId = null)
 {
     public DonationKey Key => new(PartnerId, DonationId);
 }

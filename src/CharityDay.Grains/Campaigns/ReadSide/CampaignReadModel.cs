@@ -14,7 +14,8 @@ namespace CharityDay.Grains.Campaigns.ReadSide;
 public sealed class CampaignReadModel(
     IReadOnlyDictionary<string, ProjectSettings> projects,
     IReadOnlyDictionary<string, ProjectTotals> totals,
-    TeamBoardModel? teams = null)
+    TeamBoardModel? teams = null,
+    CharityDay.Domain.Giving.PledgeBook? pledges = null)
 {
     /// <summary>Guards roll-up walks against a parent cycle (parents are checked acyclic when set).</summary>
     private const int MaxDepth = 256;
@@ -143,7 +144,8 @@ public sealed class CampaignReadModel(
             var before = builder.GetValueOrDefault(id);
             _campaignTotals = _campaignTotals.Plus(own).Plus(Negate(before?.Own ?? Totals.Zero));
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
-            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup);
+            var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
+            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();
