@@ -2,9 +2,12 @@ using CharityDay.Integration.Tests.Infrastructure;
 
 namespace CharityDay.Integration.Tests.Giving;
 
-/// <summary>SPEC §7 teams after a kill -9: names, kinds and totals (refunds and clawbacks included) come back from the ledger.</summary>
+/// <summary>
+/// SPEC §7 after a kill -9: team names, kinds and totals (refunds and clawbacks included), pledges,
+/// their cancellations and this month's charges come back from the ledger.
+/// </summary>
 [Collection(EmbeddedCollection.Name)]
-public sealed class TeamRestartTests : IAsyncLifetime
+public sealed class GivingRestartTests : IAsyncLifetime
 {
     private readonly RestartableEmbedded _deployment = new();
 
@@ -38,6 +41,36 @@ public sealed class TeamRestartTests : IAsyncLifetime
         await _deployment.RestartAsync();
 
         Assert.Equal(before, await ReadAsync(api, reads));
+    }
+
+    [Fact]
+    public async Task Pledges_and_their_charges_survive_a_kill_of_the_embedded_process()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var pool = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["firstChargeOnly"] = true });
+        var (_, key) = await api.CreatePartnerAsync();
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/pledges/kept", new { projectId = project, donorId = "u1", amount = 700, dayOfMonth = 3 }, key), 201);
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/pledges/ended", new { projectId = project, donorId = "u2", amount = 900, dayOfMonth = 9 }, key), 201);
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Post, "/v1/pledges/ended/cancel", key: key), 200);
+        var charge = await api.PostDonationAsync(key, new { donationId = "c1", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" });
+        ApiClient.Ensure(charge, 201);
+        string[] reads = [$"/v1/projects/{project}"];
+        var before = await ReadAsync(api, reads);
+        Assert.Contains("\"activePledges\":1,\"monthlyPledged\":700", before);
+
+        await _deployment.Host.KillAsync();
+        await _deployment.RestartAsync();
+
+        Assert.Equal(before, await ReadAsync(api, reads));
+        // The month's charge and the cancellation came back from the ledger.
+        ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = "c2", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" }), 409);
+        ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = "c3", projectId = project, donorId = "u2", amount = 900, pledgeId = "ended" }), 422);
+        var replay = await api.PostDonationAsync(key, new { donationId = "c1", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" });
+        ApiClient.Ensure(replay, 200);
+        Assert.Equal(charge["matches"].ToJsonString(), replay["matches"].ToJsonString());
+        Assert.Equal(700, (await api.GetPoolAsync(pool)).Long("matched"));
     }
 
     private static async Task<string> ReadAsync(ApiClient api, string[] paths)
