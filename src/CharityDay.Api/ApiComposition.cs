@@ -1,5 +1,6 @@
 using CharityDay.Api.Admin;
 using CharityDay.Api.Auth;
+using CharityDay.Api.Giving;
 using CharityDay.Api.Http;
 using CharityDay.Api.ManagerConsole;
 using CharityDay.Api.Operations;
@@ -57,6 +58,8 @@ public static class ApiComposition
         app.MapPublicReads();
         app.MapCheckpoints();
         app.MapReceipts();
+        app.MapTeams();
+        app.MapPledges();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();
         app.MapAccessAdmin();

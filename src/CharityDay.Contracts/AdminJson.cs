@@ -44,6 +44,8 @@ public static class AdminJson
         ["endsAt"] = p.EndsAt,
         ["priority"] = p.Priority,
         ["paused"] = p.Paused,
+        ["pledgesOnly"] = p.PledgesOnly,
+        ["firstChargeOnly"] = p.FirstChargeOnly,
     };
 
     public static Dictionary<string, object?> PoolWithUsage(PoolSettings p, PoolUsageView usage)

@@ -10,7 +10,8 @@ public sealed record DonationRequest(
     [property: Id(5)] string Currency,
     [property: Id(6)] DateTimeOffset? OccurredAt,
     [property: Id(7)] string? TeamId,
-    [property: Id(8)] string? Channel);
+    [property: Id(8)] string? Channel,
+    [property: Id(9)] string? PledgeId = null);
 
 [GenerateSerializer, Immutable, Alias("cd.MatchView")]
 public sealed record MatchView(
@@ -34,7 +35,8 @@ public sealed record DonationView(
     [property: Id(10)] string Status,
     [property: Id(11)] DateTimeOffset AcceptedAt,
     [property: Id(12)] IReadOnlyList<MatchView> Matches,
-    [property: Id(13)] DateTimeOffset? RefundedAt);
+    [property: Id(13)] DateTimeOffset? RefundedAt,
+    [property: Id(14)] string? PledgeId = null);
 
 public static class DonationStatus
 {
@@ -50,6 +52,12 @@ public enum DonationResultKind
     Conflict,
     ProjectNotFound,
     ProjectClosed,
+
+    /// <summary>SPEC §7: the pledge is unknown or cancelled, or the gift does not match its terms (422).</summary>
+    PledgeNotAllowed,
+
+    /// <summary>SPEC §7: the pledge was already charged this campaign-local month (409).</summary>
+    PledgeAlreadyCharged,
     Overloaded,
     Failed,
 }

@@ -40,6 +40,15 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// else null. Silos call it a few times a second per campaign, however many readers they serve.
     /// </summary>
     [Alias("GetSnapshot")] Task<CampaignSnapshot?> GetSnapshot(long knownVersion);
+
+    /// <summary>SPEC §7: a partner names its team in this campaign; durable before the answer.</summary>
+    [Alias("PutTeam")] Task<TeamPutOutcome> PutTeam(TeamSettings team);
+
+    /// <summary>SPEC §7: creates or replaces a monthly pledge; in effect for every charge posted after it answered.</summary>
+    [Alias("PutPledge")] Task<PledgeOutcome> PutPledge(PledgeSettings pledge);
+
+    /// <summary>SPEC §7: cancels a pledge (idempotent); its later charges are 422.</summary>
+    [Alias("CancelPledge")] Task<PledgeOutcome> CancelPledge(string partnerId, string pledgeId);
 }
 
 [Alias("cd.IPartnerGrain")]
@@ -95,6 +104,7 @@ public interface IDonationLookupGrain : IGrainWithIntegerKey
 {
     [Alias("Get")] Task<DonationView?> Get(string partnerId, string donationId);
     [Alias("Refund")] Task<RefundOutcome> Refund(string partnerId, string donationId);
+    [Alias("CancelPledge")] Task<PledgeOutcome> CancelPledge(string partnerId, string pledgeId);
 }
 
 /// <summary>Where a campaign's write path runs: for operators, and for crash tests that kill that silo.</summary>

@@ -8,7 +8,9 @@ public sealed record ProjectReadModel(
     [property: Id(0)] ProjectSettings Settings,
     [property: Id(1)] Totals Own,
     [property: Id(2)] IReadOnlyDictionary<string, long> RaisedByPartner,
-    [property: Id(3)] Totals Rollup);
+    [property: Id(3)] Totals Rollup,
+    [property: Id(4)] int ActivePledges = 0,
+    [property: Id(5)] long MonthlyPledgedFen = 0);
 
 /// <summary>
 /// What a campaign's writer publishes for the public reads (SPEC §4 "Reads never slow the burst"):
@@ -23,7 +25,8 @@ public sealed record CampaignSnapshot(
     [property: Id(3)] int ProjectCount,
     [property: Id(4)] IReadOnlyList<PoolSummary> Pools,
     [property: Id(5)] ImmutableDictionary<string, ProjectReadModel> Projects,
-    [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard)
+    [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard,
+    [property: Id(7)] TeamBoardSnapshot? Teams = null)
 {
     public const int LeaderboardDepth = 1000;
 }

@@ -58,7 +58,9 @@ public sealed record PoolSettings(
     [property: Id(16)] DateTimeOffset? EndsAt,
     [property: Id(17)] int Priority,
     [property: Id(18)] bool Paused,
-    [property: Id(19)] string? Seed = null)
+    [property: Id(19)] string? Seed = null,
+    [property: Id(20)] bool PledgesOnly = false,
+    [property: Id(21)] bool FirstChargeOnly = false)
 {
     /// <summary>A manager may read the seed (and so recompute every draw) once the pool's window has ended.</summary>
     public bool SeedRevealable(DateTimeOffset now) => EndsAt is { } ends && now >= ends;

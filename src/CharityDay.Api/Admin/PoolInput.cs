@@ -119,7 +119,11 @@ public static partial class PoolInput
             startsAt,
             endsAt,
             f.Has("priority") ? f.Int("priority", required: false, -1_000_000, 1_000_000) ?? 0 : current?.Priority ?? 0,
-            f.Has("paused") ? f.Bool("paused") ?? false : current?.Paused ?? false);
+            f.Has("paused") ? f.Bool("paused") ?? false : current?.Paused ?? false)
+        {
+            PledgesOnly = f.Has("pledgesOnly") ? f.Bool("pledgesOnly") ?? false : current?.PledgesOnly ?? false,
+            FirstChargeOnly = f.Has("firstChargeOnly") ? f.Bool("firstChargeOnly") ?? false : current?.FirstChargeOnly ?? false,
+        };
         return f.HasErrors ? null : settings;
     }
 

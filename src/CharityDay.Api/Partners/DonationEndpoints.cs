@@ -320,6 +320,8 @@ public static class DonationEndpoints
         DonationResultKind.Conflict => StatusCodes.Status409Conflict,
         DonationResultKind.ProjectNotFound => StatusCodes.Status404NotFound,
         DonationResultKind.ProjectClosed => StatusCodes.Status422UnprocessableEntity,
+        DonationResultKind.PledgeNotAllowed => StatusCodes.Status422UnprocessableEntity,
+        DonationResultKind.PledgeAlreadyCharged => StatusCodes.Status409Conflict,
         DonationResultKind.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
@@ -332,6 +334,10 @@ public static class DonationEndpoints
             outcome.Detail, [new FieldError("projectId", outcome.Detail ?? "unknown project")]),
         DonationResultKind.ProjectClosed => ApiProblem.Details(StatusOf(outcome.Kind), "project-closed", "The project is closed.",
             outcome.Detail, [new FieldError("projectId", outcome.Detail ?? "closed")]),
+        DonationResultKind.PledgeNotAllowed => ApiProblem.Details(StatusOf(outcome.Kind), "pledge-mismatch",
+            "The gift does not match an active pledge.", outcome.Detail, [new FieldError("pledgeId", outcome.Detail ?? "no such active pledge")]),
+        DonationResultKind.PledgeAlreadyCharged => ApiProblem.Details(StatusOf(outcome.Kind), "pledge-already-charged",
+            "The pledge was already charged this month.", outcome.Detail, [new FieldError("pledgeId", outcome.Detail ?? "already charged")]),
         DonationResultKind.Overloaded => ApiProblem.Details(StatusOf(outcome.Kind), "overloaded", "The service is shedding load; retry later.", outcome.Detail),
         _ => ApiProblem.Details(StatusOf(outcome.Kind), "unavailable", "The service cannot take this request now.", outcome.Detail),
     };

@@ -28,6 +28,7 @@ public static class DonationInput
         var occurredAt = fields.Instant("occurredAt");
         var teamId = fields.Id("teamId", required: false);
         var channel = fields.Id("channel", required: false);
+        var pledgeId = fields.Id("pledgeId", required: false);
         if (fields.HasErrors)
         {
             var details = ApiProblem.Details(StatusCodes.Status400BadRequest, "invalid-request", "The request has invalid fields.",
@@ -40,6 +41,6 @@ public static class DonationInput
                 $"currency {currency} is not supported", [new FieldError("currency", "must be CNY")]);
             return (null, TypedResults.Problem(details), details);
         }
-        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount!.Value, Currency, occurredAt, teamId, channel), null, null);
+        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount!.Value, Currency, occurredAt, teamId, channel, pledgeId), null, null);
     }
 }

@@ -17,6 +17,7 @@ public static class DonationJson
         occurredAt = d.OccurredAt,
         teamId = d.TeamId,
         channel = d.Channel,
+        pledgeId = d.PledgeId,
         status = d.Status,
         acceptedAt = d.AcceptedAt,
         refundedAt = d.RefundedAt,

@@ -68,6 +68,8 @@ public static class PublicEndpoints
             matched = project.Own.MatchedFen,
             donationCount = project.Own.DonationCount,
             byPartner = project.RaisedByPartner,
+            activePledges = project.ActivePledges,
+            monthlyPledged = project.MonthlyPledgedFen,
             rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
         });
     }
@@ -106,11 +108,7 @@ public static class PublicEndpoints
         {
             return ApiProblem.InvalidId("campaignId");
         }
-        var top = DefaultTop;
-        // One value of ASCII digits only: int.TryParse alone also takes "5\0" (it ignores trailing NULs).
-        if (request.Query.TryGetValue("top", out var topText)
-            && (topText.Count != 1 || topText[0] is not { Length: > 0 and <= 9 } digits || !digits.All(char.IsAsciiDigit)
-                || !int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
+        if (ReadTop(request) is not { } top)
         {
             return ApiProblem.Invalid("top", $"must be an integer from 1 to {MaxTop}");
         }
@@ -123,7 +121,21 @@ public static class PublicEndpoints
         return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new { projectId = e.ProjectId, name = e.Name, raised = e.RaisedFen, matched = e.MatchedFen }));
     }
 
-    private static async Task<(CampaignSnapshot? Snapshot, DateTimeOffset AsOf, IResult? Missing)> FindCampaignAsync(
+    /// <summary>The <c>?top=</c> of a board: <see cref="DefaultTop"/> when absent, null when invalid.</summary>
+    internal static int? ReadTop(HttpRequest request)
+    {
+        var top = DefaultTop;
+        // One value of ASCII digits only: int.TryParse alone also takes "5\0" (it ignores trailing NULs).
+        if (request.Query.TryGetValue("top", out var topText)
+            && (topText.Count != 1 || topText[0] is not { Length: > 0 and <= 9 } digits || !digits.All(char.IsAsciiDigit)
+                || !int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop))
+        {
+            return null;
+        }
+        return top;
+    }
+
+    internal static async Task<(CampaignSnapshot? Snapshot, DateTimeOffset AsOf, IResult? Missing)> FindCampaignAsync(
         string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
         if (!await catalog.CampaignExistsAsync(campaignId, acceptRecentMiss: true))
@@ -140,13 +152,13 @@ public static class PublicEndpoints
             : (copy.Snapshot, copy.AsOf, null);
     }
 
-    private static IResult NotFound(HttpResponse response, DateTimeOffset asOf, string field, string detail)
+    internal static IResult NotFound(HttpResponse response, DateTimeOffset asOf, string field, string detail)
     {
         Cacheable(response, asOf);
         return ApiProblem.NotFound(field, detail);
     }
 
-    private static void Cacheable(HttpResponse response, DateTimeOffset asOf)
+    internal static void Cacheable(HttpResponse response, DateTimeOffset asOf)
     {
         response.Headers.CacheControl = "public, max-age=1";
         response.Headers[SnapshotAtHeader] = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

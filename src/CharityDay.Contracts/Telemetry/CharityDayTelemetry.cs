@@ -41,6 +41,12 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> Refunds = Meter.CreateCounter<long>(
         "charityday.refunds", "{refund}", "Refunds, by result.");
 
+    public static readonly Counter<long> TeamWrites = Meter.CreateCounter<long>(
+        "charityday.team_writes", "{write}", "Partners' team namings (PUT /v1/teams), by result.");
+
+    public static readonly Counter<long> PledgeWrites = Meter.CreateCounter<long>(
+        "charityday.pledge_writes", "{write}", "Monthly pledge creations, replacements and cancellations, by action and result.");
+
     public static readonly Counter<long> Clawbacks = Meter.CreateCounter<long>(
         "charityday.clawbacks", "{clawback}", "Donor clawbacks on a pool.");
 

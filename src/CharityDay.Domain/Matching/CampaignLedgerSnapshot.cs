@@ -20,6 +20,15 @@ public sealed class CampaignLedgerSnapshot
     /// <summary>Donors flagged on one platform only.</summary>
     public List<(string PoolId, string PartnerId, string DonorId)> PartnerClawbacks { get; } = [];
 
+    /// <summary>Per (team, donor), the live donations of team gifts: read from their rows (SPEC §7 team board).</summary>
+    public List<(string PartnerId, string TeamId, string DonorId, long RaisedFen, long Count)> TeamDonations { get; } = [];
+
+    /// <summary>Per team, the live matches of its donations.</summary>
+    public List<(string PartnerId, string TeamId, long MatchedFen)> TeamMatched { get; } = [];
+
+    /// <summary>Every pledge charge of the campaign (SPEC §7): a charged month stays charged.</summary>
+    public List<(string PartnerId, string PledgeId, int Month, string DonationId)> PledgeCharges { get; } = [];
+
     /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
     public DateTimeOffset? SumsThrough { get; set; }
 
@@ -65,6 +74,28 @@ public sealed class CampaignLedgerSnapshot
             book.Flag(poolId, donorId, partnerId);
         }
         return totals;
+    }
+
+    /// <summary>Loads the pledge charges into <paramref name="pledges"/> (whose charges were cleared).</summary>
+    public void RestorePledgeCharges(Giving.PledgeBook pledges)
+    {
+        foreach (var (partnerId, pledgeId, month, donationId) in PledgeCharges)
+        {
+            pledges.Charge(new Giving.PledgeKey(partnerId, pledgeId), month, new DonationKey(partnerId, donationId));
+        }
+    }
+
+    /// <summary>Loads the team totals into <paramref name="teams"/> (an empty book).</summary>
+    public void RestoreTeams(Giving.TeamBook teams)
+    {
+        foreach (var (partnerId, teamId, donorId, raised, count) in TeamDonations)
+        {
+            teams.RestoreDonations(new Giving.TeamKey(partnerId, teamId), donorId, raised, count);
+        }
+        foreach (var (partnerId, teamId, matched) in TeamMatched)
+        {
+            teams.RestoreMatched(new Giving.TeamKey(partnerId, teamId), matched);
+        }
     }
 
     /// <summary>

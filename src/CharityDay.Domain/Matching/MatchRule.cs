@@ -49,6 +49,10 @@ public static class MatchRule
         {
             return false;
         }
+        if ((pool.PledgesOnly && !donation.IsPledgeGift) || (pool.FirstChargeOnly && !donation.IsFirstCharge))
+        {
+            return false;
+        }
         if (pool.StartsAt is { } starts && donation.AcceptedAt < starts)
         {
             return false;

@@ -1,7 +1,10 @@
 namespace CharityDay.Domain.Matching;
 
 /// <summary>What the matching rules need to know about one donation being accepted.</summary>
-public sealed record DonationFacts(DonationKey Key, string DonorId, string ProjectId, long AmountFen, DateTimeOffset AcceptedAt)
+/// <param name="IsPledgeGift">A monthly pledge's charge (SPEC §7): the only gifts <c>pledgesOnly</c> pools match.</param>
+/// <param name="IsFirstCharge">The pledge's first charge: the only gifts <c>firstChargeOnly</c> pools match.</param>
+public sealed record DonationFacts(DonationKey Key, string DonorId, string ProjectId, long AmountFen, DateTimeOffset AcceptedAt,
+    bool IsPledgeGift = false, bool IsFirstCharge = false)
 {
     public DonorKey Donor => new(Key.PartnerId, DonorId);
 }

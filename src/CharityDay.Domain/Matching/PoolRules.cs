@@ -29,6 +29,12 @@ public sealed record PoolRules
     public int Priority { get; init; }
     public bool Paused { get; init; }
 
+    /// <summary>SPEC §7: matches monthly pledges' charges only.</summary>
+    public bool PledgesOnly { get; init; }
+
+    /// <summary>SPEC §7: matches only a pledge's first charge (sponsors pay to win new monthly donors).</summary>
+    public bool FirstChargeOnly { get; init; }
+
     public bool Covers(string projectId) => ProjectIds is null || ProjectIds.Contains(projectId);
 
     /// <summary>The order in which pools stack: lower priority first, then poolId.</summary>

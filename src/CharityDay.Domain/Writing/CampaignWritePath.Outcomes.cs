@@ -1,3 +1,4 @@
+using CharityDay.Domain.Giving;
 using CharityDay.Domain.Matching;
 
 namespace CharityDay.Domain.Writing;
@@ -18,6 +19,10 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             var totals = TotalsOf(figures.ProjectId);
             totals.AddDonation(figures.Key.PartnerId, figures.AmountFen);
             totals.AddMatched(figures.LiveMatches.Sum(m => m.AmountFen));
+            if (figures.TeamId is { } teamId)
+            {
+                Teams.Accepted(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.LiveMatches.Sum(m => m.AmountFen));
+            }
             _recent.Set(figures.Key, row);
         }
         foreach (var (item, row, created) in batch.Waiting)
@@ -92,6 +97,10 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         }
         var totals = snapshot.RestoreInto(book);
         Book = book;
+        Teams.Clear();
+        snapshot.RestoreTeams(Teams);
+        Pledges.ClearCharges();
+        snapshot.RestorePledgeCharges(Pledges);
         // The same dictionary instance: read models hold on to it.
         _totals.Clear();
         foreach (var (id, t) in totals)
@@ -125,20 +134,30 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             Book.Reverse(match);
             totals.AddMatched(-match.AmountFen);
         }
+        if (figures.TeamId is { } teamId)
+        {
+            Teams.Refunded(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.LiveMatches.Sum(m => m.AmountFen));
+        }
         _recent.Set(figures.Key, refunded);
     }
 
     /// <summary>
     /// A clawback committed: each reversed match goes back to its pool, the donor is flagged on the
     /// pool for good, and the cached rows it touched are forgotten (a replay reads them again).
+    /// <paramref name="teamOf"/> names the team of each reversed donation that has one.
     /// </summary>
-    public void ClawedBack(string poolId, string donorId, IReadOnlyList<(DonationKey Donation, MatchRecord Match)> reversed, string? partnerId = null)
+    public void ClawedBack(string poolId, string donorId, IReadOnlyList<(DonationKey Donation, MatchRecord Match)> reversed, string? partnerId = null,
+        IReadOnlyDictionary<DonationKey, string>? teamOf = null)
     {
         RequireFreshAndIdle();
         foreach (var (donation, match) in reversed)
         {
             Book.Reverse(match);
             TotalsOf(match.ProjectId).AddMatched(-match.AmountFen);
+            if (teamOf?.GetValueOrDefault(donation) is { } teamId)
+            {
+                Teams.MatchReversed(new TeamKey(donation.PartnerId, teamId), match.AmountFen);
+            }
             _recent.Remove(donation);
         }
         Book.Flag(poolId, donorId, partnerId);

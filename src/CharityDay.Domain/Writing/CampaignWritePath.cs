@@ -1,3 +1,4 @@
+using CharityDay.Domain.Giving;
 using CharityDay.Domain.Matching;
 
 namespace CharityDay.Domain.Writing;
@@ -53,6 +54,12 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     public IReadOnlyDictionary<string, ProjectTotals> Totals => _totals;
 
     public IReadOnlyDictionary<string, PoolRules> Pools => _pools;
+
+    /// <summary>Per team, its accepted and not refunded donations, their live matches and donors (SPEC §7). The same instance for the path's life.</summary>
+    public TeamBook Teams { get; } = new();
+
+    /// <summary>The campaign's monthly pledges and their charges (SPEC §7). The same instance for the path's life.</summary>
+    public PledgeBook Pledges { get; } = new();
 
     public int PendingCount => _queue.Count;
 
@@ -256,8 +263,17 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
                 continue;
             }
             var acceptedAt = AcceptanceTime();
-            _lastAcceptedAt = acceptedAt;
             var facts = _rows.Facts(request, acceptedAt);
+            if (_rows.PledgeOf(request) is { } pledgeId)
+            {
+                var pledged = ChargePledge(item, pledgeId, facts, batch);
+                if (pledged is null)
+                {
+                    continue;
+                }
+                facts = pledged;
+            }
+            _lastAcceptedAt = acceptedAt;
             var row = _rows.Row(request, facts, Book.LocalDay(acceptedAt), Book.Accept(facts));
             batch.Accepted.Add(row);
             inBatch[item.Key] = row;
@@ -351,6 +367,33 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
         MarkStale();
         Fail(_queue.Select(i => i.Request), detail);
         _queue.Clear();
+    }
+
+    /// <summary>
+    /// A pledge charge is accepted only on its pledge's terms and once per campaign-local month
+    /// (SPEC §7). A month charged by a donation still committing is decided once that commit has an
+    /// outcome (deferred), so a failed commit never leaves a 409 for a month nobody charged.
+    /// </summary>
+    /// <returns>The facts marked as a pledge gift, or null when the donation was answered or deferred.</returns>
+    private DonationFacts? ChargePledge(QueuedDonation<TRequest> item, string pledgeId, DonationFacts facts, WriteBatch<TRequest, TRow> batch)
+    {
+        var pledge = new PledgeKey(item.Key.PartnerId, pledgeId);
+        var month = PledgeBook.MonthOf(Book.LocalDay(facts.AcceptedAt));
+        switch (Pledges.Check(pledge, facts.ProjectId, facts.DonorId, facts.AmountFen, month))
+        {
+            case PledgeCheck.NotAllowed:
+                Answer(item.Request, WriteResult.PledgeNotAllowed);
+                return null;
+            case PledgeCheck.AlreadyCharged when Pledges.ChargeOf(pledge, month) is { } by && _committingKeys.Contains(by):
+                batch.Deferred.Add(item);
+                return null;
+            case PledgeCheck.AlreadyCharged:
+                Answer(item.Request, WriteResult.PledgeAlreadyCharged);
+                return null;
+            case var check:
+                Pledges.Charge(pledge, month, item.Key);
+                return facts with { IsPledgeGift = true, IsFirstCharge = check == PledgeCheck.FirstCharge };
+        }
     }
 
     /// <summary>The server clock, never earlier than the last acceptance: a donor's day only moves forward.</summary>

@@ -17,6 +17,9 @@ public interface IDonationRows<TRequest, TRow>
 
     DonorKey DonorOf(TRequest request);
 
+    /// <summary>The monthly pledge the donation charges (SPEC §7), if any.</summary>
+    string? PledgeOf(TRequest request) => null;
+
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     bool SamePayload(TRow stored, TRequest request);
 
@@ -30,5 +33,9 @@ public interface IDonationRows<TRequest, TRow>
     RowFigures Figures(TRow row);
 }
 
-/// <summary>A ledger row's money: its project, amount and live matches (enough to reverse each exactly), and when it was accepted.</summary>
-public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches, DateTimeOffset AcceptedAt);
+/// <summary>
+/// A ledger row's money: its project, amount and live matches (enough to reverse each exactly), when
+/// it was accepted, and the team and donor it counts for on the team board (SPEC §7; null: no team).
+/// </summary>
+public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches, DateTimeOffset AcceptedAt,
+    string? TeamId = null, string? DonorId = null);

@@ -10,6 +10,12 @@ public enum WriteResult
     ProjectClosed,
     /// <summary>Nothing was recorded: the caller may retry with the same id.</summary>
     Failed,
+    /// <summary>SPEC §7: the pledge is unknown or cancelled, or the gift's project, donor or amount differ from it (422).</summary>
+    PledgeNotAllowed,
+
+    /// <summary>SPEC §7: the pledge was already charged in this campaign-local month (409).</summary>
+    PledgeAlreadyCharged,
+
     /// <summary>The queue was full: shed at once, nothing was recorded.</summary>
     Overloaded,
 }

@@ -214,7 +214,8 @@ public sealed partial class CampaignGrain
                 return Unknown("pool.clawback", target, e);
             }
             Write.ClawedBack(poolId, donorId, [.. reversed.Select(m => (new DonationKey(m.PartnerId, m.DonationId),
-                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))], partnerId);
+                new MatchRecord(m.PoolId, m.ProjectId, new DonorKey(m.PartnerId, m.DonorId), m.LocalDay, m.AmountFen)))], partnerId,
+                reversed.Where(m => m.TeamId is not null).GroupBy(m => new DonationKey(m.PartnerId, m.DonationId)).ToDictionary(g => g.Key, g => g.First().TeamId!));
             foreach (var projectId in reversed.Select(m => m.ProjectId).Distinct())
             {
                 ReadModel.TotalsChanged(projectId);

@@ -287,6 +287,10 @@ public sealed partial class CampaignGrain
                 WriteResult.ProjectNotFound => DonationOutcome.Of(DonationResultKind.ProjectNotFound, $"project {pending.Request.ProjectId} does not exist"),
                 WriteResult.ProjectClosed => DonationOutcome.Of(DonationResultKind.ProjectClosed, $"project {pending.Request.ProjectId} is closed"),
                 WriteResult.Overloaded => DonationOutcome.Of(DonationResultKind.Overloaded, "the campaign's write queue is full"),
+                WriteResult.PledgeNotAllowed => DonationOutcome.Of(DonationResultKind.PledgeNotAllowed,
+                    $"pledge {pending.Request.PledgeId} is not an active pledge of this project, donor and amount"),
+                WriteResult.PledgeAlreadyCharged => DonationOutcome.Of(DonationResultKind.PledgeAlreadyCharged,
+                    $"pledge {pending.Request.PledgeId} was already charged this month"),
                 _ => DonationOutcome.Of(DonationResultKind.Failed, answer.Detail ?? "the write path failed; retry with the same donationId"),
             };
             // A request answered already (e.g. failed with its batch, then decided again) is counted once.

@@ -64,6 +64,8 @@ public sealed partial class CampaignGrain(
         // rebuild, and whatever it tries after the claim is refused.
         _fence = await ledger.ClaimWriterAsync(CampaignId, cancellationToken);
         await RebuildFromLedgerAsync("activation", cancellationToken);
+        await LoadTeamsAsync(cancellationToken);
+        await LoadPledgesAsync(cancellationToken);
         WakeSealer();
         CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("campaign", CampaignId));
@@ -104,7 +106,7 @@ public sealed partial class CampaignGrain(
         _catalogStale = false;
     }
 
-    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals);
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges);
 
     private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
         new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations, writeOptions.Value.DonorsKept), TimeZone, Now);

@@ -19,4 +19,10 @@ public sealed class DonationLookupGrain(ILedgerStore ledger) : Grain, IDonationL
             ? new RefundOutcome(RefundResultKind.NotFound, null)
             : await GrainFactory.GetGrain<ICampaignGrain>(donation.CampaignId).Refund(partnerId, donationId);
     }
+
+    /// <summary>A pledge is cancelled by its campaign, the one authority its charges are checked by.</summary>
+    public async Task<PledgeOutcome> CancelPledge(string partnerId, string pledgeId) =>
+        await ledger.GetPledgeAsync(partnerId, pledgeId) is { } pledge
+            ? await GrainFactory.GetGrain<ICampaignGrain>(pledge.CampaignId).CancelPledge(partnerId, pledgeId)
+            : new PledgeOutcome(PledgeResult.NotFound, null, $"pledge {pledgeId} does not exist");
 }

@@ -10,7 +10,7 @@ public static class LedgerMapping
     public static DonationView ToView(this LedgerDonation d) => new(
         d.DonationId, d.PartnerId, d.ProjectId, d.CampaignId, d.DonorId, d.AmountFen, d.Currency, d.OccurredAt,
         d.TeamId, d.Channel, d.Status, d.AcceptedAt,
-        [.. d.Matches.Select(m => new MatchView(m.PoolId, m.AmountFen, m.RatioBps, !m.IsLive))], d.RefundedAt);
+        [.. d.Matches.Select(m => new MatchView(m.PoolId, m.AmountFen, m.RatioBps, !m.IsLive))], d.RefundedAt, d.PledgeId);
 
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     public static bool HasSamePayload(this LedgerDonation stored, DonationRequest request) =>
@@ -20,7 +20,8 @@ public static class LedgerMapping
         && stored.Currency == request.Currency
         && stored.OccurredAt?.ToUnixTimeMilliseconds() == request.OccurredAt?.ToUnixTimeMilliseconds()
         && stored.TeamId == request.TeamId
-        && stored.Channel == request.Channel;
+        && stored.Channel == request.Channel
+        && stored.PledgeId == request.PledgeId;
 
     public static MatchRecord ToRecord(this LedgerDonation d, LedgerMatch m) =>
         new(m.PoolId, d.ProjectId, new DonorKey(d.PartnerId, d.DonorId), d.LocalDay, m.AmountFen);
@@ -47,5 +48,7 @@ public static class LedgerMapping
         EndsAt = p.EndsAt,
         Priority = p.Priority,
         Paused = p.Paused,
+        PledgesOnly = p.PledgesOnly,
+        FirstChargeOnly = p.FirstChargeOnly,
     };
 }

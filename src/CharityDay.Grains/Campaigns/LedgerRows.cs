@@ -20,6 +20,8 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
 
     public DonorKey DonorOf(PendingDonation request) => new(request.Request.PartnerId, request.Request.DonorId);
 
+    public string? PledgeOf(PendingDonation request) => request.Request.PledgeId;
+
     public bool SamePayload(LedgerDonation stored, PendingDonation request) => stored.HasSamePayload(request.Request);
 
     public DonationFacts Facts(PendingDonation request, DateTimeOffset acceptedAt)
@@ -34,7 +36,7 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
         return new LedgerDonation(
             facts.Key.PartnerId, r.DonationId, campaignId, facts.ProjectId, r.DonorId, r.AmountFen,
             r.Currency, r.OccurredAt, r.TeamId, r.Channel, facts.AcceptedAt, localDay,
-            DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))]);
+            DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))], r.PledgeId);
     }
 
     private string Shared(string id)
@@ -48,5 +50,5 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
     }
 
     public RowFigures Figures(LedgerDonation row) =>
-        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt);
+        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt, row.TeamId, row.DonorId);
 }

@@ -62,4 +62,21 @@ public interface ILedgerStore : ILedgerProofStore
     Task<IReadOnlyList<DonorDayRow>> LoadDonorDaysAsync(string campaignId, DonorLoad load, CancellationToken ct = default);
 
     Task<bool> PingAsync(CancellationToken ct = default);
+
+    /// <summary>Names a partner's team in a campaign (SPEC §7), under the campaign's writer fence.</summary>
+    /// <exception cref="FencedOutException">A newer activation claimed the campaign.</exception>
+    Task<TeamWriteResult> PutTeamAsync(LedgerTeam team, WriterFence? fence = null, CancellationToken ct = default);
+
+    Task<LedgerTeam?> GetTeamAsync(string partnerId, string teamId, CancellationToken ct = default);
+
+    /// <summary>Creates, replaces or cancels a pledge (SPEC §7), under the campaign's writer fence.</summary>
+    /// <exception cref="FencedOutException">A newer activation claimed the campaign.</exception>
+    Task PutPledgeAsync(LedgerPledge pledge, WriterFence? fence = null, CancellationToken ct = default);
+
+    Task<LedgerPledge?> GetPledgeAsync(string partnerId, string pledgeId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<LedgerPledge>> CampaignPledgesAsync(string campaignId, CancellationToken ct = default);
+
+    /// <summary>Every team named in the campaign.</summary>
+    Task<IReadOnlyList<LedgerTeam>> CampaignTeamsAsync(string campaignId, CancellationToken ct = default);
 }

@@ -18,7 +18,8 @@ public sealed record LedgerDonation(
     DateOnly LocalDay,
     string Status,
     DateTimeOffset? RefundedAt,
-    IReadOnlyList<LedgerMatch> Matches)
+    IReadOnlyList<LedgerMatch> Matches,
+    string? PledgeId = null)
 {
     public DonationKey Key => new(PartnerId, DonationId);
 }
@@ -30,7 +31,7 @@ public sealed record LedgerMatch(string PoolId, long AmountFen, int RatioBps, Da
 }
 
 /// <summary>A match reversed by a clawback, with what the matching book needs to give it back.</summary>
-public sealed record ReversedMatch(string PartnerId, string DonationId, string PoolId, string ProjectId, string DonorId, DateOnly LocalDay, long AmountFen);
+public sealed record ReversedMatch(string PartnerId, string DonationId, string PoolId, string ProjectId, string DonorId, DateOnly LocalDay, long AmountFen, string? TeamId = null);
 
 /// <summary>A second donation with a (partnerId, donationId) the ledger already holds.</summary>
 public sealed class DuplicateDonationException(string message, Exception inner) : Exception(message, inner);

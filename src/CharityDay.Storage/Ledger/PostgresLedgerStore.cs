@@ -62,8 +62,8 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
     {
         var npgsql = (NpgsqlConnection)connection;
         await using (var command = new NpgsqlCommand(
-            "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status) " +
-            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[])",
+            "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month) " +
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[], $15::int[])",
             npgsql, (NpgsqlTransaction)tx))
         {
             AddArray(command, NpgsqlDbType.Text, donations.Select(d => d.PartnerId));
@@ -79,6 +79,8 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
             AddArray(command, NpgsqlDbType.Bigint, donations.Select(d => d.AcceptedAt.ToUnixTimeMilliseconds()));
             AddArray(command, NpgsqlDbType.Integer, donations.Select(d => d.LocalDay.DayNumber));
             AddArray(command, NpgsqlDbType.Text, donations.Select(d => d.Status));
+            AddArray(command, NpgsqlDbType.Text, donations.Select(d => d.PledgeId));
+            AddArray(command, NpgsqlDbType.Integer, donations.Select(d => d.PledgeId is null ? null : (int?)PledgeMonth(d.LocalDay)));
             await command.ExecuteNonQueryAsync(ct);
         }
         var matches = donations.SelectMany(d => d.Matches.Select((m, order) => (Donation: d, Match: m, Order: order))).ToList();
@@ -121,7 +123,7 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
         var rows = new List<LedgerDonation>();
         await using (var command = new NpgsqlCommand(
             "SELECT d.partner_id, d.donation_id, d.campaign_id, d.project_id, d.donor_id, d.amount, d.currency, d.occurred_at, d.team_id, d.channel, " +
-            "d.accepted_at, d.local_day, d.status, d.refunded_at FROM unnest($1::text[], $2::text[]) AS k(p, i) " +
+            "d.accepted_at, d.local_day, d.status, d.refunded_at, d.pledge_id FROM unnest($1::text[], $2::text[]) AS k(p, i) " +
             "JOIN donations d ON d.partner_id = k.p AND d.donation_id = k.i", connection))
         {
             AddArray(command, NpgsqlDbType.Text, distinct.Select(k => k.PartnerId));
@@ -132,7 +134,7 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
                 rows.Add(new LedgerDonation(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     reader.GetInt64(5), reader.GetString(6), ReadTime(reader, 7), ReadString(reader, 8), ReadString(reader, 9),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateOnly.FromDayNumber(reader.GetInt32(11)),
-                    reader.GetString(12), ReadTime(reader, 13), []));
+                    reader.GetString(12), ReadTime(reader, 13), [], ReadString(reader, 14)));
             }
         }
         if (rows.Count == 0)

@@ -173,7 +173,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                 Bind(donationRow,
                     d.PartnerId, d.DonationId, d.CampaignId, d.ProjectId, d.DonorId, d.AmountFen, d.Currency,
                     d.OccurredAt?.ToUnixTimeMilliseconds(), d.TeamId, d.Channel, d.AcceptedAt.ToUnixTimeMilliseconds(),
-                    d.LocalDay.DayNumber, d.Status);
+                    d.LocalDay.DayNumber, d.Status, d.PledgeId, d.PledgeId is null ? null : PledgeMonth(d.LocalDay));
                 await donationRow.ExecuteNonQueryAsync(ct);
                 for (var order = 0; order < d.Matches.Count; order++)
                 {
@@ -240,13 +240,13 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
 
     private const string InsertDonationSql =
-        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status) " +
-        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12)";
+        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month) " +
+        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12, @c13, @c14)";
 
     private static readonly DbType[] DonationColumnTypes =
     [
         DbType.String, DbType.String, DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.String,
-        DbType.Int64, DbType.String, DbType.String, DbType.Int64, DbType.Int32, DbType.String,
+        DbType.Int64, DbType.String, DbType.String, DbType.Int64, DbType.Int32, DbType.String, DbType.String, DbType.Int32,
     ];
 
     /// <summary>stack_order is the match's position in the donation's stacking order, which a read gives back.</summary>
@@ -260,7 +260,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     ];
 
     private const string FindDonationSql =
-        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at " +
+        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at, pledge_id " +
         "FROM donations WHERE partner_id = @c0 AND donation_id = @c1";
 
     private const string FindMatchesSql =
@@ -317,7 +317,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     key.PartnerId, key.DonationId, reader.GetString(0), reader.GetString(1), reader.GetString(2),
                     reader.GetInt64(3), reader.GetString(4), ReadTime(reader, 5), ReadString(reader, 6), ReadString(reader, 7),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)), DateOnly.FromDayNumber(reader.GetInt32(9)),
-                    reader.GetString(10), ReadTime(reader, 11), []));
+                    reader.GetString(10), ReadTime(reader, 11), [], ReadString(reader, 12)));
             }
         }
         if (rows.Count == 0)
@@ -433,7 +433,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         {
             command.Transaction = tx;
             command.CommandText =
-                "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at FROM matches m " +
+                "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at, d.team_id FROM matches m " +
                 "JOIN donations d ON d.partner_id = m.partner_id AND d.donation_id = m.donation_id " +
                 "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + (partnerId is null ? "" : " AND m.partner_id = @partner") + LockReadRows;
             AddParameter(command, "@pool", poolId);
@@ -446,7 +446,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             while (await reader.ReadAsync(ct))
             {
                 reversed.Add(new ReversedMatch(reader.GetString(0), reader.GetString(1), poolId, reader.GetString(2), donorId,
-                    DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4)));
+                    DateOnly.FromDayNumber(reader.GetInt32(3)), reader.GetInt64(4), ReadString(reader, 6)));
                 acceptedAt.Add(reader.GetInt64(5));
             }
         }
@@ -569,6 +569,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     snapshot.PartnerClawbacks.Add((r.GetString(0), r.GetString(2), r.GetString(1)));
                 }
             }, ct);
+        await LoadTeamTotalsAsync(connection, tx, campaignId, snapshot, ct);
+        await LoadPledgeChargesAsync(connection, tx, campaignId, snapshot, ct);
         await tx.CommitAsync(ct);
         return snapshot;
     }

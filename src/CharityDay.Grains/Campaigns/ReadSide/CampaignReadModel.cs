@@ -13,7 +13,9 @@ namespace CharityDay.Grains.Campaigns.ReadSide;
 /// </summary>
 public sealed class CampaignReadModel(
     IReadOnlyDictionary<string, ProjectSettings> projects,
-    IReadOnlyDictionary<string, ProjectTotals> totals)
+    IReadOnlyDictionary<string, ProjectTotals> totals,
+    TeamBoardModel? teams = null,
+    CharityDay.Domain.Giving.PledgeBook? pledges = null)
 {
     /// <summary>Guards roll-up walks against a parent cycle (parents are checked acyclic when set).</summary>
     private const int MaxDepth = 256;
@@ -64,7 +66,7 @@ public sealed class CampaignReadModel(
     /// <summary>The latest snapshot, built now if anything changed since the last one.</summary>
     public CampaignSnapshot Publish(CampaignSettings settings, Func<IReadOnlyList<PoolSummary>> pools)
     {
-        if (!_changed && _snapshot is not null)
+        if (!_changed && _snapshot is not null && teams?.HasChanges != true)
         {
             return _snapshot;
         }
@@ -79,7 +81,7 @@ public sealed class CampaignReadModel(
         _dirty.Clear();
         _structureChanged = false;
         _changed = false;
-        _snapshot = new CampaignSnapshot(++_version, settings, _campaignTotals, projects.Count, pools(), _published, TopByRaised());
+        _snapshot = new CampaignSnapshot(++_version, settings, _campaignTotals, projects.Count, pools(), _published, TopByRaised(), teams?.Publish());
         return _snapshot;
     }
 
@@ -142,7 +144,8 @@ public sealed class CampaignReadModel(
             var before = builder.GetValueOrDefault(id);
             _campaignTotals = _campaignTotals.Plus(own).Plus(Negate(before?.Own ?? Totals.Zero));
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
-            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup);
+            var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
+            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();

@@ -1,0 +1,87 @@
+using CharityDay.Integration.Tests.Infrastructure;
+
+namespace CharityDay.Integration.Tests.Giving;
+
+/// <summary>
+/// SPEC §7 after a kill -9: team names, kinds and totals (refunds and clawbacks included), pledges,
+/// their cancellations and this month's charges come back from the ledger.
+/// </summary>
+[Collection(EmbeddedCollection.Name)]
+public sealed class GivingRestartTests : IAsyncLifetime
+{
+    private readonly RestartableEmbedded _deployment = new();
+
+    public Task InitializeAsync() => _deployment.StartAsync();
+
+    public Task DisposeAsync() => _deployment.DisposeAsync();
+
+    [Fact]
+    public async Task Team_names_and_totals_survive_a_kill_of_the_embedded_process()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var pool = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["ratioBps"] = 5_000 });
+        var (partner, key) = await api.CreatePartnerAsync();
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/teams/runners", new { campaignId = campaign, name = "Runners", goal = 9000 }, key), 201);
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/teams/live7", new { campaignId = campaign, name = "Live 7", kind = "creator" }, key), 201);
+        foreach (var (id, donor, amount, team) in new[] { ("d1", "u1", 100L, "runners"), ("d2", "u2", 300L, "runners"), ("d3", "u3", 500L, "live7"), ("d4", "u4", 40L, "walkers") })
+        {
+            ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = id, projectId = project, donorId = donor, amount, teamId = team }), 201);
+        }
+        ApiClient.Ensure(await api.RefundAsync(key, "d1"), 200);
+        ApiClient.Ensure(await api.ClawbackAsync(pool, "u3"), 200);
+        string[] reads = [$"/v1/campaigns/{campaign}/teams", $"/v1/campaigns/{campaign}/teams?kind=creator", $"/v1/campaigns/{campaign}/teams/{partner}/runners"];
+        var before = await ReadAsync(api, reads);
+        Assert.Contains("\"teamId\":\"runners\",\"name\":\"Runners\",\"kind\":\"team\",\"raised\":300,\"matched\":150,\"donationCount\":1,\"donorCount\":1", before);
+        Assert.Contains("\"teamId\":\"live7\",\"name\":\"Live 7\",\"kind\":\"creator\",\"raised\":500,\"matched\":0", before);
+        Assert.Contains("\"teamId\":\"walkers\",\"name\":null,\"kind\":\"team\",\"raised\":40,\"matched\":20", before);
+
+        await _deployment.Host.KillAsync();
+        await _deployment.RestartAsync();
+
+        Assert.Equal(before, await ReadAsync(api, reads));
+    }
+
+    [Fact]
+    public async Task Pledges_and_their_charges_survive_a_kill_of_the_embedded_process()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var pool = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["firstChargeOnly"] = true });
+        var (_, key) = await api.CreatePartnerAsync();
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/pledges/kept", new { projectId = project, donorId = "u1", amount = 700, dayOfMonth = 3 }, key), 201);
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Put, "/v1/pledges/ended", new { projectId = project, donorId = "u2", amount = 900, dayOfMonth = 9 }, key), 201);
+        ApiClient.Ensure(await api.SendAsync(HttpMethod.Post, "/v1/pledges/ended/cancel", key: key), 200);
+        var charge = await api.PostDonationAsync(key, new { donationId = "c1", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" });
+        ApiClient.Ensure(charge, 201);
+        string[] reads = [$"/v1/projects/{project}"];
+        var before = await ReadAsync(api, reads);
+        Assert.Contains("\"activePledges\":1,\"monthlyPledged\":700", before);
+
+        await _deployment.Host.KillAsync();
+        await _deployment.RestartAsync();
+
+        Assert.Equal(before, await ReadAsync(api, reads));
+        // The month's charge and the cancellation came back from the ledger.
+        ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = "c2", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" }), 409);
+        ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = "c3", projectId = project, donorId = "u2", amount = 900, pledgeId = "ended" }), 422);
+        var replay = await api.PostDonationAsync(key, new { donationId = "c1", projectId = project, donorId = "u1", amount = 700, pledgeId = "kept" });
+        ApiClient.Ensure(replay, 200);
+        Assert.Equal(charge["matches"].ToJsonString(), replay["matches"].ToJsonString());
+        Assert.Equal(700, (await api.GetPoolAsync(pool)).Long("matched"));
+    }
+
+    private static async Task<string> ReadAsync(ApiClient api, string[] paths)
+    {
+        var lines = new List<string>();
+        foreach (var path in paths)
+        {
+            var response = await api.GetPublicFreshAsync(path);
+            ApiClient.Ensure(response, 200);
+            lines.Add($"{path} {response.Body}");
+        }
+        return string.Join('\n', lines);
+    }
+}
