@@ -1,10 +1,13 @@
 using CharityDay.Api.Admin;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -29,11 +32,19 @@ public static class ApiComposition
         services.AddSingleton<PartnerRateLimiter>();
         services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(KeyPolicies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResults>();
+        services.AddCharityDayOpenApi();
         ApiTelemetry.Register();
         return services;
     }
 
-    /// <summary>Maps SPEC §4: partner, public and admin endpoints, with problem+json for every error.</summary>
+    /// <summary>
+    /// Maps SPEC §4, one group per area (donations, public reads, catalog, pools, access, operations):
+    /// each endpoint names its key policy, path identifiers are checked by a filter, every error is problem+json.
+    /// </summary>
     public static WebApplication MapCharityDayApi(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
@@ -50,6 +61,11 @@ public static class ApiComposition
             await TypedResults.Problem(problem).ExecuteAsync(http);
         });
         app.UseRateLimiter();
+        // Here, not where WebApplication would add them (first): a key lookup that fails must reach the
+        // exception handler above (503, retry), like every other error.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapCharityDayDocs();
         app.MapDonations();
         app.MapPublicReads();
         app.MapCatalogAdmin();

@@ -1,5 +1,7 @@
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -24,20 +26,24 @@ public static class PublicEndpoints
     public static void MapPublicReads(this IEndpointRouteBuilder app)
     {
         // Every public read, the bad-id answers too, under the optional per-client limit (PublicReadLimits).
-        var reads = app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy);
-        reads.MapGet("/v1/projects/{projectId}", GetProject);
-        reads.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
-        reads.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
-        reads.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
-        reads.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
+        var reads = app.MapGroup("/v1").WithTags("Public reads").AllowAnonymous()
+            .RequireRateLimiting(PublicReadLimits.Policy).WithIdentifiers("projectId", "campaignId")
+            .ProducesProblems(400, 404, 429);
+        reads.MapGet("/projects/{projectId}", GetProject).WithName("GetProject")
+            .WithSummary("A project's totals, with its sub-projects rolled up")
+            .Produces<ProjectTotals>();
+        reads.MapGet("/campaigns/{campaignId}", GetCampaign).WithName("GetCampaign")
+            .WithSummary("A campaign's totals and pool balances")
+            .Produces<CampaignTotals>();
+        reads.MapGet("/campaigns/{campaignId}/leaderboard", GetLeaderboard).WithName("GetLeaderboard")
+            .WithSummary("Projects by raised, descending (?top=N, default 10)")
+            .Produces<IReadOnlyList<LeaderboardRow>>();
+        reads.MapBadIdFallback("/projects", "projectId", ["GET"]);
+        reads.MapBadIdFallback("/campaigns", "campaignId", ["GET"]);
     }
 
     private static async Task<IResult> GetProject(string projectId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         var campaignId = await catalog.CampaignOfProjectAsync(projectId, acceptRecentMiss: true);
         if (campaignId is null)
         {
@@ -74,10 +80,6 @@ public static class PublicEndpoints
 
     private static async Task<IResult> GetCampaign(string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         var (snapshot, asOf, missing) = await FindCampaignAsync(campaignId, response, catalog, snapshots);
         if (missing is not null)
         {
@@ -102,10 +104,6 @@ public static class PublicEndpoints
 
     private static async Task<IResult> GetLeaderboard(string campaignId, HttpRequest request, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         var top = DefaultTop;
         // One value of ASCII digits only: int.TryParse alone also takes "5\0" (it ignores trailing NULs).
         if (request.Query.TryGetValue("top", out var topText)
