@@ -36,6 +36,9 @@ public static class ApiComposition
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(KeyPolicies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResults>();
+        // Bodies are read by FieldReader, which takes numbers as numbers only; the document must say so
+        // (the web default reads "500" as 500). Writing is unchanged: numbers are written as numbers.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddCharityDayOpenApi();
         ApiTelemetry.Register();
         return services;

@@ -18,21 +18,21 @@ public static class AccessAdminEndpoints
     public static void MapAccessAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/v1/admin").WithTags("Access admin").WithIdentifiers("partnerId", "keyId")
-            .ProducesProblems(400, 401, 403, 404, 409, 412, 413, 422, 503);
+            .ProducesProblems(400, 401, 403, 404, 503);
         admin.MapPut("/partners/{partnerId}", PutPartner).WithName("PutPartner").RequireAuthorization(KeyPolicies.GlobalManager)
             .WithSummary("Create (201) or replace (200) a partner")
-            .Accepts<PartnerBody>("application/json").Produces<PartnerView>().Produces<PartnerView>(StatusCodes.Status201Created);
+            .Accepts<PartnerBody>("application/json").ProducesAdminWriteProblems().Produces<PartnerView>().Produces<PartnerView>(StatusCodes.Status201Created);
         admin.MapGet("/partners/{partnerId}", GetPartner).WithName("GetPartner").RequireAuthorization(KeyPolicies.GlobalReader)
             .WithSummary("A partner's settings as last written, with their ETag").Produces<PartnerView>();
         admin.MapGet("/partners", ListPartners).WithName("ListPartners").RequireAuthorization(KeyPolicies.GlobalReader)
             .WithSummary("Partners, a page at a time (?limit=, ?after=)").Produces<PartnerPage>();
         admin.MapPost("/keys", CreateKey).WithName("CreateKey").RequireAuthorization(KeyPolicies.GlobalManager)
             .WithSummary("Create a key; its secret is shown only in this answer")
-            .Accepts<KeyBody>("application/json").Produces<CreatedKey>(StatusCodes.Status201Created);
+            .Accepts<KeyBody>("application/json").ProducesAdminWriteProblems().Produces<CreatedKey>(StatusCodes.Status201Created);
         admin.MapGet("/keys", ListKeys).WithName("ListKeys").RequireAuthorization(KeyPolicies.GlobalManager)
             .WithSummary("Keys, never a secret, a page at a time").Produces<KeyPage>();
         admin.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey").RequireAuthorization(KeyPolicies.GlobalManager)
-            .WithSummary("Revoke a key: every silo refuses it once this answers").Produces(StatusCodes.Status204NoContent);
+            .WithSummary("Revoke a key: every silo refuses it once this answers").Produces(StatusCodes.Status204NoContent).ProducesAdminWriteProblems().ProducesProblems(422);
         admin.MapGet("/audit", GetAudit).WithName("GetAudit").RequireAuthorization(KeyPolicies.ManagerOrViewer)
             .WithSummary("The hash-chained audit log, oldest first, a page at a time (?campaignId=, ?limit=, ?after=)").Produces<AuditPage>();
         admin.MapGet("/audit/head", GetAuditHead).WithName("GetAuditHead").RequireAuthorization(KeyPolicies.ManagerOrViewer)

@@ -21,16 +21,16 @@ public static class CatalogAdminEndpoints
     {
         // One key policy per endpoint: a policy's failing requirement is the 403's detail.
         var admin = app.MapGroup("/v1/admin").WithTags("Catalog admin").WithIdentifiers("campaignId", "projectId")
-            .ProducesProblems(400, 401, 403, 404, 409, 412, 413, 503);
+            .ProducesProblems(400, 401, 403, 404, 503);
         admin.MapPut("/campaigns/{campaignId}", PutCampaign).WithName("PutCampaign").RequireAuthorization(KeyPolicies.CampaignManager)
             .WithSummary("Create (201) or replace (200) a campaign")
-            .Accepts<CampaignBody>("application/json").Produces<CampaignSettingsView>().Produces<CampaignSettingsView>(StatusCodes.Status201Created);
+            .Accepts<CampaignBody>("application/json").ProducesAdminWriteProblems().Produces<CampaignSettingsView>().Produces<CampaignSettingsView>(StatusCodes.Status201Created);
         admin.MapGet("/campaigns/{campaignId}", GetCampaign).WithName("GetCampaignSettings").RequireAuthorization(KeyPolicies.CampaignReader)
             .WithSummary("A campaign's settings as last written, with their ETag")
             .Produces<CampaignSettingsView>();
         admin.MapPut("/projects/{projectId}", PutProject).WithName("PutProject").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("Create (201) or replace (200) a project")
-            .Accepts<ProjectBody>("application/json").Produces<ProjectSettingsView>().Produces<ProjectSettingsView>(StatusCodes.Status201Created);
+            .Accepts<ProjectBody>("application/json").ProducesAdminWriteProblems().Produces<ProjectSettingsView>().Produces<ProjectSettingsView>(StatusCodes.Status201Created);
         admin.MapGet("/projects/{projectId}", GetProject).WithName("GetProjectSettings").RequireAuthorization(KeyPolicies.ManagerOrViewer)
             .WithSummary("A project's settings as last written, with their ETag")
             .Produces<ProjectSettingsView>();

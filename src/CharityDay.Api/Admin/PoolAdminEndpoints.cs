@@ -24,22 +24,22 @@ public static class PoolAdminEndpoints
     public static void MapPoolAdmin(this IEndpointRouteBuilder app)
     {
         var pools = app.MapGroup("/v1/admin/pools").WithTags("Pool admin").WithIdentifiers("poolId")
-            .ProducesProblems(400, 401, 403, 404, 409, 412, 413, 503);
+            .ProducesProblems(400, 401, 403, 404, 503);
         pools.MapPut("/{poolId}", Put).WithName("PutPool").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("Create (201) or replace (200) a matching pool")
-            .Accepts<PoolBody>("application/json").Produces<PoolView>().Produces<PoolView>(StatusCodes.Status201Created);
+            .Accepts<PoolBody>("application/json").ProducesAdminWriteProblems().Produces<PoolView>().Produces<PoolView>(StatusCodes.Status201Created);
         pools.MapPatch("/{poolId}", Patch).WithName("PatchPool").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("Change a pool live: pause, resume, top up or cut (budgetDelta), ratio, caps")
-            .Accepts<PoolPatchBody>("application/json").Produces<PoolView>();
+            .Accepts<PoolPatchBody>("application/json").ProducesAdminWriteProblems().Produces<PoolView>();
         pools.MapGet("/{poolId}", Get).WithName("GetPool").RequireAuthorization(KeyPolicies.ManagerOrViewer)
             .WithSummary("A pool's settings (with their ETag) and usage")
             .Produces<PoolView>();
         pools.MapPost("/{poolId}/clawback", Clawback).WithName("ClawbackDonor").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("Flag a donor: reverse the pool's matches to them and match them no more")
-            .Accepts<ClawbackBody>("application/json").Produces<ClawbackResult>();
+            .Accepts<ClawbackBody>("application/json").ProducesAdminWriteProblems().Produces<ClawbackResult>();
         pools.MapGet("/{poolId}/seed", Seed).WithName("GetPoolSeed").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("A random-ratio pool's seed, once the pool has ended (409 before); audited")
-            .Produces<PoolSeed>();
+            .Produces<PoolSeed>().ProducesProblems(409);
         pools.MapBadIdFallback("", "poolId", ["PUT", "PATCH", "GET", "POST"], KeyPolicies.ManagerOrViewer);
     }
 

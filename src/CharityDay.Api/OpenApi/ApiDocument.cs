@@ -50,4 +50,8 @@ public static class ApiDocument
         }
         return builder;
     }
+
+    /// <summary>SPEC §4 safe administration: a reused Idempotency-Key (409), a stale If-Match (412), a body over the limit (413).</summary>
+    public static TBuilder ProducesAdminWriteProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status413PayloadTooLarge);
 }

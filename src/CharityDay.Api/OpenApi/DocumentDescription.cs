@@ -37,6 +37,18 @@ public sealed class DocumentDescription : IOpenApiDocumentTransformer
         {
             type.Enum = [.. ProblemTypes.All.Select(t => (JsonNode)JsonValue.Create(ProblemTypes.Uri(t.Name)))];
             type.Description = "One of the stable problem types; the API description lists when each is answered.";
+            problem.Properties!["field"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The first offending field: a body field, a path or query parameter, or a header.",
+            };
+            problem.Properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Messages by field.",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            };
+            problem.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id of the request, for support." };
         }
         return Task.CompletedTask;
     }
@@ -44,9 +56,9 @@ public sealed class DocumentDescription : IOpenApiDocumentTransformer
     private static string Description()
     {
         var text = new StringBuilder();
-        text.AppendLine("The backend between giving platforms (partners) and charities on a charity day: donations with matching funds, ");
-        text.AppendLine("public totals, and the administration of campaigns, projects, matching pools, partners and keys. ");
-        text.AppendLine("Money is an integer number of fen (CNY 0.01). Bodies are strict: a field a request does not name is a 400 naming it. ");
+        text.Append("The backend between giving platforms (partners) and charities on a charity day: donations with matching funds, ");
+        text.Append("public totals, and the administration of campaigns, projects, matching pools, partners and keys. ");
+        text.Append("Money is an integer number of fen (CNY 0.01). Bodies are strict: a field a request does not name is a 400 naming it. ");
         text.AppendLine("Every error is RFC 9457 problem+json (`application/problem+json`) with a stable `type`, and `field` naming the offending field.");
         text.AppendLine();
         text.AppendLine("| type | status | when |");

@@ -21,24 +21,24 @@ public static class DonationEndpoints
     public static RouteGroupBuilder MapDonations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/donations").WithTags("Donations").RequireAuthorization(KeyPolicies.Partner)
-            .ProducesProblems(400, 401, 403, 404, 409, 413, 422, 429, 503);
+            .ProducesProblems(400, 401, 403, 429, 503);
         group.MapPost("/", PostOne).WithName("PostDonation")
             .WithSummary("Post one donation (201 new, 200 replay)")
-            .Accepts<DonationBody>("application/json")
+            .Accepts<DonationBody>("application/json").ProducesProblems(404, 409, 413, 422)
             .Produces<Donation>(StatusCodes.Status201Created)
             .Produces<Donation>(StatusCodes.Status200OK);
         group.MapPost("/batch", PostBatch).WithName("PostDonationBatch")
             .WithSummary("Post up to 1000 donations; each item succeeds or fails on its own")
-            .Accepts<DonationBatchBody>("application/json")
+            .Accepts<DonationBatchBody>("application/json").ProducesProblems(413)
             .Produces<DonationBatchResult>();
         group.MapGet("/{donationId}", Get).WithName("GetDonation")
             .WithSummary("Read one of the partner's donations")
             .AddEndpointFilter<PartnerReadQuota>().WithIdentifiers("donationId")
-            .Produces<Donation>();
+            .Produces<Donation>().ProducesProblems(404);
         group.MapPost("/{donationId}/refund", Refund).WithName("RefundDonation")
             .WithSummary("Refund one of the partner's donations (idempotent)")
             .AddEndpointFilter<PartnerReadQuota>().WithIdentifiers("donationId")
-            .Produces<Donation>();
+            .Produces<Donation>().ProducesProblems(404);
         group.MapBadIdFallback("", "donationId", ["GET", "POST"]);
         return group;
     }
