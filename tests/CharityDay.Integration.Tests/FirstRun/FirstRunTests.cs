@@ -7,7 +7,7 @@ namespace CharityDay.Integration.Tests.FirstRun;
 /// where the console and the API docs are, and writes logs a person can read (JSON for machines).
 /// </summary>
 [Collection(EmbeddedCollection.Name)]
-public sealed class FirstRunTests(EmbeddedDeployment deployment)
+public sealed partial class FirstRunTests(EmbeddedDeployment deployment)
 {
     private static string HostDirectory => Path.GetDirectoryName(HostProcess.HostDll)!;
 
@@ -36,10 +36,10 @@ public sealed class FirstRunTests(EmbeddedDeployment deployment)
             Assert.Contains($"Data:            {Path.Combine(elsewhere, "data")}", output, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(elsewhere, "appsettings.json")));
 
-            // Text logs when asked: one readable line per entry, no JSON.
-            var logLines = output.Split('\n').Where(l => l.StartsWith("info:", StringComparison.Ordinal) || l.StartsWith('{')).ToList();
-            Assert.Contains(logLines, l => l.StartsWith("info:", StringComparison.Ordinal) && l.Contains("Microsoft.Hosting.Lifetime", StringComparison.Ordinal));
-            Assert.DoesNotContain(logLines, l => l.StartsWith('{'));
+            // Text logs when asked: one readable line per entry ("15:04:05 info: Category[id] message"), no JSON.
+            var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            Assert.Contains(lines, l => TextLogLine().IsMatch(l) && l.Contains("info: Microsoft.Hosting.Lifetime", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.StartsWith('{'));
         }
         finally
         {
@@ -52,7 +52,7 @@ public sealed class FirstRunTests(EmbeddedDeployment deployment)
     {
         // The suite's host runs with its output redirected to the test, as under a service manager.
         var output = await BannerAsync(deployment.Hosts[0]);
-        var logLines = output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("info:", StringComparison.Ordinal) || l.StartsWith('{')).ToList();
+        var logLines = output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith('{') || TextLogLine().IsMatch(l)).ToList();
         Assert.NotEmpty(logLines);
         Assert.All(logLines, l => Assert.True(l.StartsWith('{') && System.Text.Json.Nodes.JsonNode.Parse(l)?["LogLevel"] is not null, $"not a JSON log line: {l}"));
         Assert.Contains($"API docs:        http://127.0.0.1:{deployment.Hosts[0].HttpPort}/docs", output, StringComparison.Ordinal);
@@ -71,6 +71,9 @@ public sealed class FirstRunTests(EmbeddedDeployment deployment)
         Assert.Contains("CharityDay:LogFormat must be json, text or auto, not 'xml'", failure.Message, StringComparison.Ordinal);
         Directory.Delete(host.Environment["CharityDay__DataDir"], recursive: true);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d\d:\d\d:\d\d (trce|dbug|info|warn|fail|crit): ")]
+    private static partial System.Text.RegularExpressions.Regex TextLogLine();
 
     /// <summary>The banner is printed once the host has started, a moment after it answers ready.</summary>
     private static async Task<string> BannerAsync(HostProcess host)

@@ -107,7 +107,10 @@ public sealed partial class OpenApiDocumentTests(EmbeddedDeployment deployment)
         Assert.True(docs.IsSuccessStatusCode, $"/docs/: {(int)docs.StatusCode} {html}");
         Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);
         Assert.Contains("scalar", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("/openapi/{documentName}.json", html, StringComparison.Ordinal);
+        // Scalar resolves this against the site's root: /openapi/v1.json.
+        Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
+        using var script = await deployment.Client().GetAsync(new Uri("/docs/scalar.js", UriKind.Relative));
+        Assert.True(script.IsSuccessStatusCode, $"/docs/scalar.js: {(int)script.StatusCode}");
     }
 
     private const string HowToRegenerate =
