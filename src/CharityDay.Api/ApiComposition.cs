@@ -32,7 +32,15 @@ public static class ApiComposition
         services.AddSingleton<PartnerRateLimiter>();
         services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+        // No default scheme (nor .NET's automatic one for a single scheme): only endpoints whose key policy
+        // names the scheme authenticate, so a public read never pays for, nor waits on, a key lookup,
+        // even when a client sends its key along.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication(o =>
+            {
+                o.DefaultChallengeScheme = ApiKeyAuthentication.SchemeName;
+                o.DefaultForbidScheme = ApiKeyAuthentication.SchemeName;
+            })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(KeyPolicies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResults>();

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,8 @@ namespace CharityDay.Api.Auth;
 /// <summary>
 /// SPEC §4's <c>Authorization: Bearer &lt;key&gt;</c> as an ASP.NET authentication scheme, answered by
 /// <see cref="KeyAuthenticator"/> (this silo's cache of the key records). The 401 and 403 answers are
-/// written by <see cref="ProblemAuthorizationResults"/>, as problem+json.
+/// written by <see cref="ProblemAuthorizationResults"/>, as problem+json. It runs for endpoints whose
+/// key policy names it (<see cref="KeyPolicies"/>), never for the public reads.
 /// </summary>
 public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     KeyAuthenticator authenticator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -19,12 +19,6 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // Only endpoints behind a key policy look at the key: a public read never pays for a key
-        // lookup, nor fails with the key directory, when a client sends its key along anyway.
-        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
-        {
-            return AuthenticateResult.NoResult();
-        }
         var caller = await authenticator.AuthenticateAsync(Request);
         // The principal is cached with the key record, so the ticket is the only allocation here.
         return caller is null ? AuthenticateResult.NoResult() : AuthenticateResult.Success(new AuthenticationTicket(caller.Principal, SchemeName));

@@ -32,17 +32,25 @@ public static class KeyPolicies
 
     public static void Add(AuthorizationOptions options)
     {
-        options.AddPolicy(Partner, p => p.AddRequirements(new RoleRequirement(Roles.Partner)));
-        options.AddPolicy(Manager, p => p.AddRequirements(new RoleRequirement(Roles.Manager)));
-        options.AddPolicy(ManagerOrViewer, p => p.AddRequirements(new RoleRequirement(Roles.Manager, Roles.Viewer)));
-        options.AddPolicy(GlobalManager, p => p.AddRequirements(new RoleRequirement(Roles.Manager),
-            new CallerRequirement(c => c.ManagesAllCampaigns, "only a manager key for all campaigns may manage partners and keys")));
-        options.AddPolicy(GlobalReader, p => p.AddRequirements(new RoleRequirement(Roles.Manager, Roles.Viewer),
-            new CallerRequirement(c => c.Role == Roles.Viewer || c.ManagesAllCampaigns, "only a manager key for all campaigns (or a viewer) may read partners")));
-        options.AddPolicy(CampaignManager, p => p.AddRequirements(new RoleRequirement(Roles.Manager), new CampaignScopeRequirement(write: true)));
-        options.AddPolicy(CampaignReader, p => p.AddRequirements(new RoleRequirement(Roles.Manager, Roles.Viewer), new CampaignScopeRequirement(write: false)));
-        options.AddPolicy(ManageCampaign, p => p.AddRequirements(new CampaignScopeRequirement(write: true)));
-        options.AddPolicy(ReadCampaign, p => p.AddRequirements(new CampaignScopeRequirement(write: false)));
+        foreach (var (name, requirements) in Policies())
+        {
+            options.AddPolicy(name, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).AddRequirements(requirements));
+        }
+    }
+
+    private static IEnumerable<(string Name, IAuthorizationRequirement[] Requirements)> Policies()
+    {
+        yield return (Partner, [new RoleRequirement(Roles.Partner)]);
+        yield return (Manager, [new RoleRequirement(Roles.Manager)]);
+        yield return (ManagerOrViewer, [new RoleRequirement(Roles.Manager, Roles.Viewer)]);
+        yield return (GlobalManager, [new RoleRequirement(Roles.Manager),
+            new CallerRequirement(c => c.ManagesAllCampaigns, "only a manager key for all campaigns may manage partners and keys")]);
+        yield return (GlobalReader, [new RoleRequirement(Roles.Manager, Roles.Viewer),
+            new CallerRequirement(c => c.Role == Roles.Viewer || c.ManagesAllCampaigns, "only a manager key for all campaigns (or a viewer) may read partners")]);
+        yield return (CampaignManager, [new RoleRequirement(Roles.Manager), new CampaignScopeRequirement(write: true)]);
+        yield return (CampaignReader, [new RoleRequirement(Roles.Manager, Roles.Viewer), new CampaignScopeRequirement(write: false)]);
+        yield return (ManageCampaign, [new CampaignScopeRequirement(write: true)]);
+        yield return (ReadCampaign, [new CampaignScopeRequirement(write: false)]);
     }
 
     /// <summary>403's detail when a key's campaign scope does not include the campaign.</summary>

@@ -61,20 +61,20 @@ public static class PublicEndpoints
         }
         Cacheable(response, copy.AsOf);
         var settings = project.Settings;
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new ProjectTotals
         {
-            projectId = settings.ProjectId,
-            campaignId = settings.CampaignId,
-            name = settings.Name,
-            organization = settings.Organization,
-            parentProjectId = settings.ParentProjectId,
-            goal = settings.GoalFen,
-            status = settings.Status,
-            raised = project.Own.RaisedFen,
-            matched = project.Own.MatchedFen,
-            donationCount = project.Own.DonationCount,
-            byPartner = project.RaisedByPartner,
-            rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
+            ProjectId = settings.ProjectId,
+            CampaignId = settings.CampaignId,
+            Name = settings.Name,
+            Organization = settings.Organization,
+            ParentProjectId = settings.ParentProjectId,
+            Goal = settings.GoalFen,
+            Status = settings.Status,
+            Raised = project.Own.RaisedFen,
+            Matched = project.Own.MatchedFen,
+            DonationCount = project.Own.DonationCount,
+            ByPartner = project.RaisedByPartner,
+            Rollup = new RollupTotals { Raised = project.Rollup.RaisedFen, Matched = project.Rollup.MatchedFen, DonationCount = project.Rollup.DonationCount },
         });
     }
 
@@ -87,18 +87,21 @@ public static class PublicEndpoints
         }
         Cacheable(response, asOf);
         var settings = snapshot!.Settings;
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new CampaignTotals
         {
-            campaignId = settings.CampaignId,
-            name = settings.Name,
-            timeZone = settings.TimeZone,
-            startsAt = settings.StartsAt,
-            endsAt = settings.EndsAt,
-            raised = snapshot.Totals.RaisedFen,
-            matched = snapshot.Totals.MatchedFen,
-            donationCount = snapshot.Totals.DonationCount,
-            projectCount = snapshot.ProjectCount,
-            pools = snapshot.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen, paused = p.Paused }),
+            CampaignId = settings.CampaignId,
+            Name = settings.Name,
+            TimeZone = settings.TimeZone,
+            StartsAt = settings.StartsAt,
+            EndsAt = settings.EndsAt,
+            Raised = snapshot.Totals.RaisedFen,
+            Matched = snapshot.Totals.MatchedFen,
+            DonationCount = snapshot.Totals.DonationCount,
+            ProjectCount = snapshot.ProjectCount,
+            Pools = [.. snapshot.Pools.Select(p => new PoolBalance
+            {
+                PoolId = p.PoolId, Sponsor = p.Sponsor, Budget = p.BudgetFen, Matched = p.MatchedFen, Remaining = p.RemainingFen, Paused = p.Paused,
+            })],
         });
     }
 
@@ -118,7 +121,7 @@ public static class PublicEndpoints
             return missing;
         }
         Cacheable(response, asOf);
-        return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new { projectId = e.ProjectId, name = e.Name, raised = e.RaisedFen, matched = e.MatchedFen }));
+        return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new LeaderboardRow { ProjectId = e.ProjectId, Name = e.Name, Raised = e.RaisedFen, Matched = e.MatchedFen }));
     }
 
     private static async Task<(CampaignSnapshot? Snapshot, DateTimeOffset AsOf, IResult? Missing)> FindCampaignAsync(

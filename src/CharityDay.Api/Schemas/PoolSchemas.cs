@@ -8,13 +8,9 @@ public sealed record RatioRange
     public required int Max { get; init; }
 }
 
-[Description("Create or replace a matching pool (SPEC §3). Money in fen; ratios in basis points (10000 = 1:1).")]
-public sealed record PoolBody
+[Description("A pool's matching rules (SPEC §3), shared by its create, patch and read shapes. Money in fen.")]
+public abstract record PoolRules
 {
-    public required string CampaignId { get; init; }
-    public string? Sponsor { get; init; }
-    public required long Budget { get; init; }
-
     [Description("Give ratioBps or randomRatioBps.")]
     public int? RatioBps { get; init; }
 
@@ -38,6 +34,14 @@ public sealed record PoolBody
 
     public DateTimeOffset? StartsAt { get; init; }
     public DateTimeOffset? EndsAt { get; init; }
+}
+
+[Description("Create or replace a matching pool (SPEC §3). Money in fen; ratios in basis points (10000 = 1:1).")]
+public sealed record PoolBody : PoolRules
+{
+    public required string CampaignId { get; init; }
+    public string? Sponsor { get; init; }
+    public required long Budget { get; init; }
 
     [Description("Lower matches first.")]
     public int? Priority { get; init; }
@@ -46,7 +50,7 @@ public sealed record PoolBody
 }
 
 [Description("Change some fields of a pool live; budgetDelta tops up (+) or cuts (-) the budget. Fields not sent keep their values.")]
-public sealed record PoolPatchBody
+public sealed record PoolPatchBody : PoolRules
 {
     public string? Sponsor { get; init; }
     public long? Budget { get; init; }
@@ -54,43 +58,17 @@ public sealed record PoolPatchBody
     [Description("Fen to add to (or, negative, take from) the budget; not with budget.")]
     public long? BudgetDelta { get; init; }
 
-    public int? RatioBps { get; init; }
-    public RatioRange? RandomRatioBps { get; init; }
-    public long? PerDonationCap { get; init; }
-    public long? PerDonorDailyCap { get; init; }
-    public int? PerDonorDailyCount { get; init; }
-    public int? PerDonorMinuteCount { get; init; }
-    public long? PerProjectCap { get; init; }
-    public long? DailyBudget { get; init; }
-    public string? DailyOpensAt { get; init; }
-    public long? MinDonation { get; init; }
-    public IReadOnlyList<string>? ProjectIds { get; init; }
-    public DateTimeOffset? StartsAt { get; init; }
-    public DateTimeOffset? EndsAt { get; init; }
     public int? Priority { get; init; }
     public bool? Paused { get; init; }
 }
 
 [Description("A pool's settings (the ETag covers these) and, on the pool's own read, its usage.")]
-public sealed record PoolView
+public sealed record PoolView : PoolRules
 {
     public required string PoolId { get; init; }
     public required string CampaignId { get; init; }
     public required string Sponsor { get; init; }
     public required long Budget { get; init; }
-    public int? RatioBps { get; init; }
-    public RatioRange? RandomRatioBps { get; init; }
-    public long? PerDonationCap { get; init; }
-    public long? PerDonorDailyCap { get; init; }
-    public int? PerDonorDailyCount { get; init; }
-    public int? PerDonorMinuteCount { get; init; }
-    public long? PerProjectCap { get; init; }
-    public long? DailyBudget { get; init; }
-    public string? DailyOpensAt { get; init; }
-    public long? MinDonation { get; init; }
-    public IReadOnlyList<string>? ProjectIds { get; init; }
-    public DateTimeOffset? StartsAt { get; init; }
-    public DateTimeOffset? EndsAt { get; init; }
     public required int Priority { get; init; }
     public required bool Paused { get; init; }
 
