@@ -3,11 +3,14 @@ using CharityDay.Api.Auth;
 using CharityDay.Api.Giving;
 using CharityDay.Api.Http;
 using CharityDay.Api.ManagerConsole;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Operations;
 using CharityDay.Api.Partners;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
 using CharityDay.Api.Transparency;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -33,11 +36,30 @@ public static class ApiComposition
         services.AddTransparency();
         services.AddPublicReadLimits(configuration.GetValue<int>("CharityDay:PublicReadsPerIpPerSecond"));
         services.AddProblemDetails();
+        // No default scheme (nor .NET's automatic one for a single scheme): only endpoints whose key policy
+        // names the scheme authenticate, so a public read never pays for, nor waits on, a key lookup,
+        // even when a client sends its key along.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication(o =>
+            {
+                o.DefaultChallengeScheme = ApiKeyAuthentication.SchemeName;
+                o.DefaultForbidScheme = ApiKeyAuthentication.SchemeName;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(KeyPolicies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResults>();
+        // Bodies are read by FieldReader, which takes numbers as numbers only; the document must say so
+        // (the web default reads "500" as 500). Writing is unchanged: numbers are written as numbers.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.AddCharityDayOpenApi();
         ApiTelemetry.Register();
         return services;
     }
 
-    /// <summary>Maps SPEC §4: partner, public and admin endpoints, with problem+json for every error.</summary>
+    /// <summary>
+    /// Maps SPEC §4, one group per area (donations, public reads, catalog, pools, access, operations):
+    /// each endpoint names its key policy, path identifiers are checked by a filter, every error is problem+json.
+    /// </summary>
     public static WebApplication MapCharityDayApi(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledProblem));
@@ -54,6 +76,11 @@ public static class ApiComposition
             await TypedResults.Problem(problem).ExecuteAsync(http);
         });
         app.UseRateLimiter();
+        // Here, not where WebApplication would add them (first): a key lookup that fails must reach the
+        // exception handler above (503, retry), like every other error.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapCharityDayDocs();
         app.MapDonations();
         app.MapPublicReads();
         app.MapCheckpoints();

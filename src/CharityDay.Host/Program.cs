@@ -6,7 +6,15 @@ using CharityDay.ServiceDefaults;
 
 string[] verbs = ["migrate", "verify-sums", "audit-verify", "ledger-verify"];
 var verb = verbs.Contains(args.FirstOrDefault()) ? args[0] : null;
-var builder = WebApplication.CreateBuilder(verb is null ? args : args.Skip(1).Where(a => a.StartsWith('-')).ToArray());
+// The content root is where the host's own files are (appsettings.json beside the dll), not the
+// directory it was started from: `dotnet run --project src/CharityDay.Host` from the repository root
+// reads the same settings as a published host. Relative data paths (DataDir) still follow the
+// working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = verb is null ? args : args.Skip(1).Where(a => a.StartsWith('-')).ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
 var options = builder.Configuration.GetSection(CharityDayOptions.Section).Get<CharityDayOptions>() ?? new CharityDayOptions();
 
 if (verb == "verify-sums")
@@ -98,9 +106,9 @@ app.Lifetime.ApplicationStarted.Register(() =>
         logger.LogError(e, "Could not check for a manager key");
     }
     app.Services.GetRequiredService<SiloStartup>().Started = true;
-    foreach (var url in app.Urls)
+    foreach (var line in StartupBanner.Lines(app.Urls, options, app.Configuration))
     {
-        Console.WriteLine($"CharityDay listening on {url} (profile {options.Profile})");
+        Console.WriteLine(line);
     }
 });
 

@@ -50,11 +50,14 @@ public static class ServiceDefaults
         "Microsoft.Orleans.Lifecycle",
     ];
 
+    /// <summary>CharityDay:LogFormat — json, text, or auto (the default: text on a terminal, JSON otherwise).</summary>
+    public const string LogFormatKey = "CharityDay:LogFormat";
+
     /// <summary>
     /// Defaults that configuration (appsettings, environment) overrides: they sit below every
-    /// other source. Logs are JSON lines on standard output with the trace and span ids of the
-    /// request that wrote them; per-request and per-grain-call chatter stays below Information,
-    /// so a donation never writes a log line unless something went wrong.
+    /// other source. Per-request and per-grain-call chatter stays below Information, so a donation
+    /// never writes a log line unless something went wrong. The console format is chosen by
+    /// <see cref="LogFormatKey"/> (<see cref="ConsoleDefaults"/>).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> ConfigurationDefaults = new Dictionary<string, string?>
     {
@@ -64,17 +67,44 @@ public static class ServiceDefaults
         ["Logging:LogLevel:Orleans"] = "Warning",
         ["Logging:LogLevel:Microsoft.Orleans"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
-        ["Logging:Console:FormatterName"] = "json",
-        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
-        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
-        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ",
+        // Resilience pipelines log every attempt at Information: noise on a first run.
+        ["Logging:LogLevel:Polly"] = "Warning",
     };
+
+    /// <summary>
+    /// Machines read JSON lines (with the trace and span ids of the request that wrote them); a person
+    /// at a terminal reads one short line per entry. Standard output redirected (a container, a
+    /// service manager, a pipe) means a machine is reading.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ConsoleDefaults(string? logFormat, bool outputIsTerminal) =>
+        (logFormat?.Trim().ToLowerInvariant() switch
+        {
+            "json" => false,
+            "text" => true,
+            null or "" or "auto" => outputIsTerminal,
+            _ => throw new InvalidOperationException($"{LogFormatKey} must be json, text or auto, not '{logFormat}'"),
+        })
+            ? new Dictionary<string, string?>
+            {
+                ["Logging:Console:FormatterName"] = "simple",
+                ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "false",
+                ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss ",
+            }
+            : new Dictionary<string, string?>
+            {
+                ["Logging:Console:FormatterName"] = "json",
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+                ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ",
+            };
 
     public static IHostApplicationBuilder AddCharityDayDefaults(this IHostApplicationBuilder builder)
     {
         // Lowest precedence: the host's own appsettings.json is not found when it runs from
         // another directory, and these must hold then too.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ConfigurationDefaults });
+        var console = ConsoleDefaults(builder.Configuration[LogFormatKey], outputIsTerminal: !Console.IsOutputRedirected);
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ConfigurationDefaults.Concat(console) });
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 

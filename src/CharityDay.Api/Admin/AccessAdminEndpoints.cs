@@ -1,10 +1,14 @@
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
+using CharityDay.Api.Schemas;
+using Microsoft.AspNetCore.Authorization;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace CharityDay.Api.Admin;
@@ -14,41 +18,32 @@ public static class AccessAdminEndpoints
 {
     public static void MapAccessAdmin(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/admin/partners/{partnerId}", PutPartner);
-        app.MapGet("/v1/admin/partners/{partnerId}", GetPartner);
-        app.MapGet("/v1/admin/partners", ListPartners);
-        app.MapPost("/v1/admin/keys", CreateKey);
-        app.MapGet("/v1/admin/keys", ListKeys);
-        app.MapDelete("/v1/admin/keys/{keyId}", RevokeKey);
-        app.MapGet("/v1/admin/audit", GetAudit);
-        app.MapGet("/v1/admin/audit/head", GetAuditHead);
-        app.MapBadIdFallback("/v1/admin/partners", "partnerId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
-        app.MapBadIdFallback("/v1/admin/keys", "keyId", ["DELETE"], AdminGuard.ManagerOrViewer);
+        var admin = app.MapGroup("/v1/admin").WithTags("Access admin").WithIdentifiers("partnerId", "keyId")
+            .ProducesProblems(400, 401, 403, 404, 503);
+        admin.MapPut("/partners/{partnerId}", PutPartner).WithName("PutPartner").RequireAuthorization(KeyPolicies.GlobalManager)
+            .WithSummary("Create (201) or replace (200) a partner")
+            .Accepts<PartnerBody>("application/json").ProducesAdminWriteProblems().Produces<PartnerView>().Produces<PartnerView>(StatusCodes.Status201Created);
+        admin.MapGet("/partners/{partnerId}", GetPartner).WithName("GetPartner").RequireAuthorization(KeyPolicies.GlobalReader)
+            .WithSummary("A partner's settings as last written, with their ETag").Produces<PartnerView>();
+        admin.MapGet("/partners", ListPartners).WithName("ListPartners").RequireAuthorization(KeyPolicies.GlobalReader)
+            .WithSummary("Partners, a page at a time (?limit=, ?after=)").Produces<PartnerPage>();
+        admin.MapPost("/keys", CreateKey).WithName("CreateKey").RequireAuthorization(KeyPolicies.GlobalManager)
+            .WithSummary("Create a key; its secret is shown only in this answer")
+            .Accepts<KeyBody>("application/json").ProducesAdminWriteProblems().Produces<CreatedKey>(StatusCodes.Status201Created);
+        admin.MapGet("/keys", ListKeys).WithName("ListKeys").RequireAuthorization(KeyPolicies.GlobalManager)
+            .WithSummary("Keys, never a secret, a page at a time").Produces<KeyPage>();
+        admin.MapDelete("/keys/{keyId}", RevokeKey).WithName("RevokeKey").RequireAuthorization(KeyPolicies.GlobalManager)
+            .WithSummary("Revoke a key: every silo refuses it once this answers").Produces(StatusCodes.Status204NoContent).ProducesAdminWriteProblems().ProducesProblems(422);
+        admin.MapGet("/audit", GetAudit).WithName("GetAudit").RequireAuthorization(KeyPolicies.ManagerOrViewer)
+            .WithSummary("The hash-chained audit log, oldest first, a page at a time (?campaignId=, ?limit=, ?after=)").Produces<AuditPage>();
+        admin.MapGet("/audit/head", GetAuditHead).WithName("GetAuditHead").RequireAuthorization(KeyPolicies.ManagerOrViewer)
+            .WithSummary("The audit chain's last entry");
+        admin.MapBadIdFallback("/partners", "partnerId", ["PUT", "GET"], KeyPolicies.ManagerOrViewer);
+        admin.MapBadIdFallback("/keys", "keyId", ["DELETE"], KeyPolicies.ManagerOrViewer);
     }
 
-    private static async Task<(Caller? Caller, IResult? Problem)> RequireGlobalManagerAsync(HttpContext context)
+    private static async Task<IResult> PutPartner(HttpContext context, Caller caller, string partnerId, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return (null, denied);
-        }
-        return caller!.ManagesAllCampaigns
-            ? (caller, null)
-            : (null, ApiProblem.Forbidden("only a manager key for all campaigns may manage partners and keys"));
-    }
-
-    private static async Task<IResult> PutPartner(HttpContext context, string partnerId, IGrainFactory grains)
-    {
-        var (caller, denied) = await RequireGlobalManagerAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(partnerId))
-        {
-            return ApiProblem.InvalidId("partnerId");
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -61,7 +56,7 @@ public static class AccessAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        var (request, badHeader) = AdminHttp.Request(context, caller!, body);
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
         if (badHeader is not null)
         {
             return badHeader;
@@ -69,13 +64,8 @@ public static class AccessAdminEndpoints
         return AdminHttp.Answer(await grains.GetGrain<IPartnerGrain>(partnerId).Put(request!, new PartnerSettings(partnerId, name!, rateLimit)));
     }
 
-    private static async Task<IResult> CreateKey(HttpContext context, IGrainFactory grains, TimeProvider time)
+    private static async Task<IResult> CreateKey(HttpContext context, Caller caller, IGrainFactory grains, TimeProvider time)
     {
-        var (caller, denied) = await RequireGlobalManagerAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -122,7 +112,7 @@ public static class AccessAdminEndpoints
         {
             return ApiProblem.NotFound("partnerId", $"partner {partnerId} does not exist");
         }
-        var (request, badHeader) = AdminHttp.Request(context, caller!, body);
+        var (request, badHeader) = AdminHttp.Request(context, caller, body);
         if (badHeader is not null)
         {
             return badHeader;
@@ -136,23 +126,14 @@ public static class AccessAdminEndpoints
             : answer);
     }
 
-    private static async Task<IResult> RevokeKey(HttpContext context, string keyId, IGrainFactory grains, KeyAuthenticator authenticator)
+    private static async Task<IResult> RevokeKey(HttpContext context, Caller caller, string keyId, IGrainFactory grains, KeyAuthenticator authenticator)
     {
-        var (caller, denied) = await RequireGlobalManagerAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(keyId))
-        {
-            return ApiProblem.InvalidId("keyId");
-        }
         if (keyId == ApiKeySecrets.BootstrapKeyId)
         {
             return ApiProblem.NotAllowed("configured-key", "The bootstrap key is configuration, not data.", "keyId",
                 "remove CharityDay:BootstrapManagerKey from the configuration to retire the bootstrap key");
         }
-        var (request, badHeader) = AdminHttp.Request(context, caller!, null);
+        var (request, badHeader) = AdminHttp.Request(context, caller, null);
         if (badHeader is not null)
         {
             return badHeader;
@@ -170,17 +151,8 @@ public static class AccessAdminEndpoints
         return AdminHttp.Answer(answer);
     }
 
-    private static async Task<IResult> GetPartner(HttpContext context, string partnerId, IGrainFactory grains)
+    private static async Task<IResult> GetPartner(string partnerId, IGrainFactory grains)
     {
-        var (caller, denied) = await RequireGlobalReaderAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(partnerId))
-        {
-            return ApiProblem.InvalidId("partnerId");
-        }
         return await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Partner, partnerId) is { } row
             ? AdminHttp.WithETag(AdminJson.Partner(AdminSettingsJson.Load<PartnerSettings>(row.SettingsJson)), row.ETag)
             : ApiProblem.NotFound("partnerId", $"partner {partnerId} does not exist");
@@ -188,11 +160,6 @@ public static class AccessAdminEndpoints
 
     private static async Task<IResult> ListPartners(HttpContext context, IGrainFactory grains)
     {
-        var (_, denied) = await RequireGlobalReaderAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var (page, bad) = AdminPages.Read(context);
         return bad ?? await AdminPages.ListAsync(grains, AdminKinds.Partner, null, page!, _ => true,
             row => AdminJson.Partner(AdminSettingsJson.Load<PartnerSettings>(row.SettingsJson)));
@@ -201,11 +168,6 @@ public static class AccessAdminEndpoints
     /// <summary>Every key, never a secret or its hash, with when it was last used (null until then).</summary>
     private static async Task<IResult> ListKeys(HttpContext context, IGrainFactory grains)
     {
-        var (_, denied) = await RequireGlobalManagerAsync(context);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var (page, bad) = AdminPages.Read(context);
         if (bad is not null)
         {
@@ -235,26 +197,9 @@ public static class AccessAdminEndpoints
         });
     }
 
-    private static async Task<(Caller? Caller, IResult? Problem)> RequireGlobalReaderAsync(HttpContext context)
-    {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return (null, denied);
-        }
-        return caller!.Role == Roles.Viewer || caller.ManagesAllCampaigns
-            ? (caller, null)
-            : (null, ApiProblem.Forbidden("only a manager key for all campaigns (or a viewer) may read partners"));
-    }
-
     /// <summary>The chained audit log, oldest first, a page at a time; the cursor is the last entry's seq.</summary>
-    private static async Task<IResult> GetAudit(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> GetAudit(HttpContext context, Caller caller, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var (page, bad) = AdminPages.Read(context);
         if (bad is not null)
         {
@@ -274,16 +219,16 @@ public static class AccessAdminEndpoints
             {
                 return ApiProblem.InvalidId("campaignId");
             }
-            if (!caller!.CanRead(campaignId))
+            if (await authorization.RefuseAsync(caller, campaignId, write: false) is { } outOfScope)
             {
-                return Guard.OutOfScope(campaignId);
+                return outOfScope;
             }
             entries = await reads.Audit([campaignId], includeGlobal: false, afterSeq, page.Limit + 1);
         }
         else
         {
             // A scoped manager sees its own campaigns; partners and keys are not its business.
-            var scoped = caller!.Role == Roles.Manager && caller.CampaignIds is not null;
+            var scoped = caller.Role == Roles.Manager && caller.CampaignIds is not null;
             entries = await reads.Audit(scoped ? caller.CampaignIds : null, includeGlobal: !scoped, afterSeq, page.Limit + 1);
         }
         var items = entries.Take(page.Limit).ToList();
@@ -306,15 +251,10 @@ public static class AccessAdminEndpoints
         });
     }
 
-    private static async Task<IResult> GetAuditHead(HttpContext context, IGrainFactory grains)
+    private static async Task<Ok<AuditHead>> GetAuditHead(IGrainFactory grains)
     {
-        var (_, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var head = await grains.GetGrain<IAdminReadGrain>(0).AuditHead();
-        return TypedResults.Ok(new { seq = head!.Seq, hash = head.Hash });
+        return TypedResults.Ok(new AuditHead { Seq = head!.Seq, Hash = head.Hash });
     }
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

@@ -1,6 +1,9 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
+using Microsoft.AspNetCore.Authorization;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -16,32 +19,36 @@ public static class CatalogAdminEndpoints
 
     public static void MapCatalogAdmin(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/admin/campaigns/{campaignId}", PutCampaign);
-        app.MapGet("/v1/admin/campaigns/{campaignId}", GetCampaign);
-        app.MapPut("/v1/admin/projects/{projectId}", PutProject);
-        app.MapGet("/v1/admin/projects/{projectId}", GetProject);
-        app.MapGet("/v1/admin/campaigns", ListCampaigns);
-        app.MapGet("/v1/admin/campaigns/{campaignId}/projects", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Project));
-        app.MapGet("/v1/admin/campaigns/{campaignId}/pools", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Pool));
-        app.MapBadIdFallback("/v1/admin/campaigns", "campaignId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
-        app.MapBadIdFallback("/v1/admin/projects", "projectId", ["PUT", "GET"], AdminGuard.ManagerOrViewer);
+        // One key policy per endpoint: a policy's failing requirement is the 403's detail.
+        var admin = app.MapGroup("/v1/admin").WithTags("Catalog admin").WithIdentifiers("campaignId", "projectId")
+            .ProducesProblems(400, 401, 403, 404, 503);
+        admin.MapPut("/campaigns/{campaignId}", PutCampaign).WithName("PutCampaign").RequireAuthorization(KeyPolicies.CampaignManager)
+            .WithSummary("Create (201) or replace (200) a campaign")
+            .Accepts<CampaignBody>("application/json").ProducesAdminWriteProblems().Produces<CampaignSettingsView>().Produces<CampaignSettingsView>(StatusCodes.Status201Created);
+        admin.MapGet("/campaigns/{campaignId}", GetCampaign).WithName("GetCampaignSettings").RequireAuthorization(KeyPolicies.CampaignReader)
+            .WithSummary("A campaign's settings as last written, with their ETag")
+            .Produces<CampaignSettingsView>();
+        admin.MapPut("/projects/{projectId}", PutProject).WithName("PutProject").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("Create (201) or replace (200) a project")
+            .Accepts<ProjectBody>("application/json").ProducesAdminWriteProblems().Produces<ProjectSettingsView>().Produces<ProjectSettingsView>(StatusCodes.Status201Created);
+        admin.MapGet("/projects/{projectId}", GetProject).WithName("GetProjectSettings").RequireAuthorization(KeyPolicies.ManagerOrViewer)
+            .WithSummary("A project's settings as last written, with their ETag")
+            .Produces<ProjectSettingsView>();
+        admin.MapGet("/campaigns", ListCampaigns).WithName("ListCampaigns").RequireAuthorization(KeyPolicies.ManagerOrViewer)
+            .WithSummary("The campaigns the key may read, a page at a time (?limit=, ?after=)")
+            .Produces<CampaignPage>();
+        admin.MapGet("/campaigns/{campaignId}/projects", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Project))
+            .WithName("ListProjects").RequireAuthorization(KeyPolicies.CampaignReader)
+            .WithSummary("A campaign's projects, a page at a time").Produces<ProjectPage>();
+        admin.MapGet("/campaigns/{campaignId}/pools", (HttpContext c, string campaignId, IGrainFactory g) => ListOfCampaign(c, campaignId, g, AdminKinds.Pool))
+            .WithName("ListPools").RequireAuthorization(KeyPolicies.CampaignReader)
+            .WithSummary("A campaign's pools, a page at a time").Produces<PoolPage>();
+        admin.MapBadIdFallback("/campaigns", "campaignId", ["PUT", "GET"], KeyPolicies.ManagerOrViewer);
+        admin.MapBadIdFallback("/projects", "projectId", ["PUT", "GET"], KeyPolicies.ManagerOrViewer);
     }
 
-    private static async Task<IResult> PutCampaign(HttpContext context, string campaignId, IGrainFactory grains)
+    private static async Task<IResult> PutCampaign(HttpContext context, Caller caller, string campaignId, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
-        if (!caller!.CanManage(campaignId))
-        {
-            return Guard.OutOfScope(campaignId);
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -72,37 +79,16 @@ public static class CatalogAdminEndpoints
         return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(campaignId).PutCampaign(request!, new CampaignSettings(campaignId, name!, timeZone, startsAt, endsAt)));
     }
 
-    private static async Task<IResult> GetCampaign(HttpContext context, string campaignId, IGrainFactory grains, CatalogReplica catalog)
+    private static async Task<IResult> GetCampaign(string campaignId, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
-        if (!caller!.CanRead(campaignId))
-        {
-            return Guard.OutOfScope(campaignId);
-        }
         return await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Campaign, campaignId) is { } row
             ? AdminHttp.WithETag(AdminJson.Campaign(AdminSettingsJson.Load<CampaignSettings>(row.SettingsJson)), row.ETag)
             : ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
     }
 
-    private static async Task<IResult> PutProject(HttpContext context, string projectId, IGrainFactory grains, CatalogReplica catalog)
+    private static async Task<IResult> PutProject(HttpContext context, Caller caller, string projectId, IGrainFactory grains, CatalogReplica catalog,
+        IAuthorizationService authorization)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -127,9 +113,9 @@ public static class CatalogAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        if (!caller!.CanManage(campaignId!))
+        if (await authorization.RefuseAsync(caller, campaignId!, write: true) is { } outOfScope)
         {
-            return Guard.OutOfScope(campaignId!);
+            return outOfScope;
         }
         // The catalog first: an unknown campaign id must not activate a campaign (nor start its telemetry series).
         if (!await catalog.CampaignExistsAsync(campaignId!))
@@ -144,65 +130,37 @@ public static class CatalogAdminEndpoints
         if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Project, projectId) is { } existing && existing.CampaignId != campaignId)
         {
             // A key scoped elsewhere learns nothing about the other campaign's project.
-            return caller.CanManage(existing.CampaignId!)
-                ? ApiProblem.Conflict("campaignId", $"project {projectId} belongs to campaign {existing.CampaignId}; a project cannot change campaign")
-                : Guard.OutOfScope(existing.CampaignId!);
+            return await authorization.RefuseAsync(caller, existing.CampaignId!, write: true)
+                ?? ApiProblem.Conflict("campaignId", $"project {projectId} belongs to campaign {existing.CampaignId}; a project cannot change campaign");
         }
         return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(campaignId!)
             .PutProject(request!, new ProjectSettings(projectId, campaignId!, name!, organization, parentProjectId, goal, status)));
     }
 
-    private static async Task<IResult> GetProject(HttpContext context, string projectId, IGrainFactory grains)
+    private static async Task<IResult> GetProject(Caller caller, string projectId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Project, projectId) is not { } row)
         {
             return ApiProblem.NotFound("projectId", $"project {projectId} does not exist");
         }
         var project = AdminSettingsJson.Load<ProjectSettings>(row.SettingsJson);
-        return caller!.CanRead(project.CampaignId) ? AdminHttp.WithETag(AdminJson.Project(project), row.ETag) : Guard.OutOfScope(project.CampaignId);
+        return await authorization.RefuseAsync(caller, project.CampaignId, write: false) ?? AdminHttp.WithETag(AdminJson.Project(project), row.ETag);
     }
 
     /// <summary>Every campaign the key may read, in id order, a page at a time.</summary>
-    private static async Task<IResult> ListCampaigns(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> ListCampaigns(HttpContext context, Caller caller, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
         var (page, bad) = AdminPages.Read(context);
         if (bad is not null)
         {
             return bad;
         }
-        return await AdminPages.ListAsync(grains, AdminKinds.Campaign, null, page!, row => caller!.CanRead(row.Id),
+        return await AdminPages.ListAsync(grains, AdminKinds.Campaign, null, page!, row => caller.CanRead(row.Id),
             row => AdminJson.Campaign(AdminSettingsJson.Load<CampaignSettings>(row.SettingsJson)));
     }
 
     private static async Task<IResult> ListOfCampaign(HttpContext context, string campaignId, IGrainFactory grains, string kind)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
-        if (!caller!.CanRead(campaignId))
-        {
-            return Guard.OutOfScope(campaignId);
-        }
         var (page, bad) = AdminPages.Read(context);
         if (bad is not null)
         {

@@ -1,6 +1,9 @@
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
+using Microsoft.AspNetCore.Authorization;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -20,25 +23,29 @@ public static class PoolAdminEndpoints
 
     public static void MapPoolAdmin(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/admin/pools/{poolId}", Put);
-        app.MapPatch("/v1/admin/pools/{poolId}", Patch);
-        app.MapGet("/v1/admin/pools/{poolId}", Get);
-        app.MapPost("/v1/admin/pools/{poolId}/clawback", Clawback);
-        app.MapGet("/v1/admin/pools/{poolId}/seed", Seed);
-        app.MapBadIdFallback("/v1/admin/pools", "poolId", ["PUT", "PATCH", "GET", "POST"], AdminGuard.ManagerOrViewer);
+        var pools = app.MapGroup("/v1/admin/pools").WithTags("Pool admin").WithIdentifiers("poolId")
+            .ProducesProblems(400, 401, 403, 404, 503);
+        pools.MapPut("/{poolId}", Put).WithName("PutPool").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("Create (201) or replace (200) a matching pool")
+            .Accepts<PoolBody>("application/json").ProducesAdminWriteProblems().Produces<PoolView>().Produces<PoolView>(StatusCodes.Status201Created);
+        pools.MapPatch("/{poolId}", Patch).WithName("PatchPool").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("Change a pool live: pause, resume, top up or cut (budgetDelta), ratio, caps")
+            .Accepts<PoolPatchBody>("application/json").ProducesAdminWriteProblems().Produces<PoolView>();
+        pools.MapGet("/{poolId}", Get).WithName("GetPool").RequireAuthorization(KeyPolicies.ManagerOrViewer)
+            .WithSummary("A pool's settings (with their ETag) and usage")
+            .Produces<PoolView>();
+        pools.MapPost("/{poolId}/clawback", Clawback).WithName("ClawbackDonor").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("Flag a donor: reverse the pool's matches to them and match them no more")
+            .Accepts<ClawbackBody>("application/json").ProducesAdminWriteProblems().Produces<ClawbackResult>();
+        pools.MapGet("/{poolId}/seed", Seed).WithName("GetPoolSeed").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("A random-ratio pool's seed, once the pool has ended (409 before); audited")
+            .Produces<PoolSeed>().ProducesProblems(409);
+        pools.MapBadIdFallback("", "poolId", ["PUT", "PATCH", "GET", "POST"], KeyPolicies.ManagerOrViewer);
     }
 
-    private static async Task<IResult> Put(HttpContext context, string poolId, IGrainFactory grains, CatalogReplica catalog)
+    private static async Task<IResult> Put(HttpContext context, Caller caller, string poolId, IGrainFactory grains, CatalogReplica catalog,
+        IAuthorizationService authorization)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return ApiProblem.InvalidId("poolId");
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -50,9 +57,9 @@ public static class PoolAdminEndpoints
         {
             return ApiProblem.Invalid(f.Errors);
         }
-        if (!caller!.CanManage(settings.CampaignId))
+        if (await authorization.RefuseAsync(caller, settings.CampaignId, write: true) is { } outOfScope)
         {
-            return Guard.OutOfScope(settings.CampaignId);
+            return outOfScope;
         }
         // The catalog first: an unknown campaign id must not activate a campaign (nor start its telemetry series).
         if (!await catalog.CampaignExistsAsync(settings.CampaignId))
@@ -67,21 +74,20 @@ public static class PoolAdminEndpoints
         if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Pool, poolId) is { } existing && existing.CampaignId != settings.CampaignId)
         {
             // A key scoped elsewhere learns nothing about the other campaign's pool.
-            return caller.CanManage(existing.CampaignId!)
-                ? ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {existing.CampaignId}; a pool cannot change campaign")
-                : Guard.OutOfScope(existing.CampaignId!);
+            return await authorization.RefuseAsync(caller, existing.CampaignId!, write: true)
+                ?? ApiProblem.Conflict("campaignId", $"pool {poolId} belongs to campaign {existing.CampaignId}; a pool cannot change campaign");
         }
         return AdminHttp.Answer(await grains.GetGrain<ICampaignGrain>(settings.CampaignId).PutPool(request!, settings));
     }
 
-    private static async Task<IResult> Patch(HttpContext context, string poolId, IGrainFactory grains)
+    private static async Task<IResult> Patch(HttpContext context, Caller caller, string poolId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        var (access, problem) = await ExistingPoolAsync(caller, poolId, grains, authorization, write: true);
         if (access is null)
         {
             return problem!;
         }
-        var (caller, campaign, current) = access;
+        var (_, campaign, current) = access;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -116,9 +122,9 @@ public static class PoolAdminEndpoints
         return ApiProblem.Unavailable($"pool {poolId} is being changed by others; retry the patch");
     }
 
-    private static async Task<IResult> Get(HttpContext context, string poolId, IGrainFactory grains)
+    private static async Task<IResult> Get(Caller caller, string poolId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: false);
+        var (access, problem) = await ExistingPoolAsync(caller, poolId, grains, authorization, write: false);
         if (access is null)
         {
             return problem!;
@@ -128,9 +134,9 @@ public static class PoolAdminEndpoints
         return AdminHttp.WithETag(AdminJson.PoolWithUsage(pool, usage), access.ETag);
     }
 
-    private static async Task<IResult> Clawback(HttpContext context, string poolId, IGrainFactory grains)
+    private static async Task<IResult> Clawback(HttpContext context, Caller caller, string poolId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        var (access, problem) = await ExistingPoolAsync(caller, poolId, grains, authorization, write: true);
         if (access is null)
         {
             return problem!;
@@ -157,9 +163,9 @@ public static class PoolAdminEndpoints
     }
 
     /// <summary>The random-ratio seed, once the pool has ended (SPEC §3); the read is audited.</summary>
-    private static async Task<IResult> Seed(HttpContext context, string poolId, IGrainFactory grains)
+    private static async Task<IResult> Seed(HttpContext context, Caller caller, string poolId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (access, problem) = await ExistingPoolAsync(context, poolId, grains, write: true);
+        var (access, problem) = await ExistingPoolAsync(caller, poolId, grains, authorization, write: true);
         if (access is null)
         {
             return problem!;
@@ -169,32 +175,21 @@ public static class PoolAdminEndpoints
     }
 
     /// <summary>
-    /// The prologue of every call on an existing pool, in the order that tells a caller no more than
-    /// it may know: a key with the role (manager to change, manager or viewer to read), a well-formed
-    /// id, the pool, and the key's scope over the pool's campaign.
+    /// The prologue of every call on an existing pool, after the key policy (manager to change, manager
+    /// or viewer to read) and the identifier filter, in the order that tells a caller no more than it
+    /// may know: the pool, then the key's scope over the pool's campaign.
     /// </summary>
-    private static async Task<(PoolAccess? Access, IResult? Problem)> ExistingPoolAsync(HttpContext context, string poolId, IGrainFactory grains, bool write)
+    private static async Task<(PoolAccess? Access, IResult? Problem)> ExistingPoolAsync(Caller caller, string poolId, IGrainFactory grains,
+        IAuthorizationService authorization, bool write)
     {
-        var (caller, denied) = write
-            ? await Guard.RequireAsync(context, Roles.Manager)
-            : await Guard.RequireAsync(context, Roles.Manager, Roles.Viewer);
-        if (denied is not null)
-        {
-            return (null, denied);
-        }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return (null, ApiProblem.InvalidId("poolId"));
-        }
         if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Pool, poolId) is not { } row)
         {
             return (null, ApiProblem.NotFound("poolId", $"pool {poolId} does not exist"));
         }
         var pool = AdminSettingsJson.Load<PoolSettings>(row.SettingsJson);
-        var allowed = write ? caller!.CanManage(pool.CampaignId) : caller!.CanRead(pool.CampaignId);
-        return allowed
-            ? (new PoolAccess(caller, grains.GetGrain<ICampaignGrain>(pool.CampaignId), pool, row.ETag), null)
-            : (null, Guard.OutOfScope(pool.CampaignId));
+        return await authorization.RefuseAsync(caller, pool.CampaignId, write) is { } outOfScope
+            ? (null, outOfScope)
+            : (new PoolAccess(caller, grains.GetGrain<ICampaignGrain>(pool.CampaignId), pool, row.ETag), null);
     }
 
     private sealed record PoolAccess(Caller Caller, ICampaignGrain Campaign, PoolSettings Pool, string ETag)

@@ -30,6 +30,9 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
         ? null
         : ApiKeySecrets.Hash(options.Value.BootstrapManagerKey);
 
+    // One Caller (and so one principal) for the bootstrap key, built once.
+    private readonly Caller _bootstrap = new(ApiKeySecrets.BootstrapKeyId, Roles.Manager, null, null);
+
     // Bounded by the number of keys that exist: only ids the directory knows get an entry.
     private readonly ConcurrentDictionary<string, CachedKey> _keys = new(StringComparer.Ordinal);
 
@@ -48,7 +51,7 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
         var hash = ApiKeySecrets.Hash(secret);
         if (_bootstrapHash is not null && ApiKeySecrets.HashesEqual(hash, _bootstrapHash))
         {
-            return new Caller(ApiKeySecrets.BootstrapKeyId, Roles.Manager, null, null);
+            return _bootstrap;
         }
         var keyId = ApiKeySecrets.KeyIdOf(secret);
         if (keyId is null || !Domain.Identifiers.IsValid(keyId) || !await directory.ExistsAsync(keyId))
@@ -56,42 +59,46 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
             return null;
         }
         var key = await RecordOfAsync(keyId);
-        if (key is null || key.Revoked || !ApiKeySecrets.HashesEqual(hash, key.SecretHash))
+        if (key.Record is not { } record || record.Revoked || !ApiKeySecrets.HashesEqual(hash, record.SecretHash))
         {
             return null;
         }
-        return new Caller(key.KeyId, key.Role, key.PartnerId, key.CampaignIds);
+        // The same Caller while the record is cached: no per-request allocation for who is calling.
+        return key.Caller;
     }
 
     /// <summary>Drops this silo's copy of a key (revoked here): the next request reads the grain.</summary>
     public void Forget(string keyId) => _keys.TryRemove(keyId, out _);
 
-    private async ValueTask<ApiKeyRecord?> RecordOfAsync(string keyId)
+    private async ValueTask<CachedKey> RecordOfAsync(string keyId)
     {
         if (_keys.TryGetValue(keyId, out var cached))
         {
             var age = Stopwatch.GetElapsedTime(cached.FetchedAt);
             if (age < FreshFor)
             {
-                return cached.Record;
+                return cached;
             }
             if (age < MaxAge)
             {
                 RefreshInBackground(keyId, cached);
-                return cached.Record;
+                return cached;
             }
         }
         return await FetchAsync(keyId);
     }
 
-    private async Task<ApiKeyRecord?> FetchAsync(string keyId)
+    private async Task<CachedKey> FetchAsync(string keyId)
     {
         var started = Stopwatch.GetTimestamp();
         var record = await grains.ApiKey(keyId).Get();
-        _keys.AddOrUpdate(keyId, _ => new CachedKey(record, started, 0),
-            (_, current) => current.FetchedAt > started ? current : new CachedKey(record, started, 0));
-        return record;
+        var fetched = new CachedKey(record, CallerOf(record), started, 0);
+        _keys.AddOrUpdate(keyId, _ => fetched, (_, current) => current.FetchedAt > started ? current : fetched);
+        return fetched;
     }
+
+    private static Caller? CallerOf(ApiKeyRecord? key) =>
+        key is null ? null : new Caller(key.KeyId, key.Role, key.PartnerId, key.CampaignIds);
 
     private void RefreshInBackground(string keyId, CachedKey cached)
     {
@@ -114,5 +121,5 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
         });
     }
 
-    private sealed record CachedKey(ApiKeyRecord? Record, long FetchedAt, int Refreshing);
+    private sealed record CachedKey(ApiKeyRecord? Record, Caller? Caller, long FetchedAt, int Refreshing);
 }

@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -19,28 +21,36 @@ public static class DonationEndpoints
 
     public static RouteGroupBuilder MapDonations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/donations");
-        group.MapPost("/", PostOne);
-        group.MapPost("/batch", PostBatch);
-        group.MapGet("/{donationId}", Get);
-        group.MapPost("/{donationId}/refund", Refund);
-        app.MapBadIdFallback("/v1/donations", "donationId", ["GET", "POST"],
-            async context => (await Guard.RequireAsync(context, Roles.Partner)).Problem);
+        var group = app.MapGroup("/v1/donations").WithTags("Donations").RequireAuthorization(KeyPolicies.Partner)
+            .ProducesProblems(400, 401, 403, 429, 503);
+        group.MapPost("/", PostOne).WithName("PostDonation")
+            .WithSummary("Post one donation (201 new, 200 replay)")
+            .Accepts<DonationBody>("application/json").ProducesProblems(404, 409, 413, 422)
+            .Produces<Donation>(StatusCodes.Status201Created)
+            .Produces<Donation>(StatusCodes.Status200OK);
+        group.MapPost("/batch", PostBatch).WithName("PostDonationBatch")
+            .WithSummary("Post up to 1000 donations; each item succeeds or fails on its own")
+            .Accepts<DonationBatchBody>("application/json").ProducesProblems(413)
+            .Produces<DonationBatchResult>();
+        group.MapGet("/{donationId}", Get).WithName("GetDonation")
+            .WithSummary("Read one of the partner's donations")
+            .AddEndpointFilter<PartnerReadQuota>().WithIdentifiers("donationId")
+            .Produces<Donation>().ProducesProblems(404);
+        group.MapPost("/{donationId}/refund", Refund).WithName("RefundDonation")
+            .WithSummary("Refund one of the partner's donations (idempotent)")
+            .AddEndpointFilter<PartnerReadQuota>().WithIdentifiers("donationId")
+            .Produces<Donation>().ProducesProblems(404);
+        group.MapBadIdFallback("", "donationId", ["GET", "POST"]);
         return group;
     }
 
-    private static async Task<IResult> PostOne(HttpContext context, CatalogReplica catalog, DonationCoalescer coalescer, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostOne(HttpContext context, Caller caller, CatalogReplica catalog, DonationCoalescer coalescer, PartnerRateLimiter limiter)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
         try
         {
-            return await PostOneAsync(context, caller!.PartnerId!, catalog, coalescer, limiter);
+            return await PostOneAsync(context, caller.PartnerId!, catalog, coalescer, limiter);
         }
-        catch (Exception) when (CountFailed(caller!.PartnerId!, 1))
+        catch (Exception) when (CountFailed(caller.PartnerId!, 1))
         {
             throw; // never reached: the filter counts and lets the error through to ApiComposition's 503
         }
@@ -70,14 +80,9 @@ public static class DonationEndpoints
         return ToResult(outcome);
     }
 
-    private static async Task<IResult> PostBatch(HttpContext context, GrainReferences grains, CatalogReplica catalog, PartnerRateLimiter limiter)
+    private static async Task<IResult> PostBatch(HttpContext context, Caller caller, GrainReferences grains, CatalogReplica catalog, PartnerRateLimiter limiter)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var partnerId = caller!.PartnerId!;
+        var partnerId = caller.PartnerId!;
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.BatchLimitBytes);
         if (malformed is not null)
         {
@@ -172,20 +177,9 @@ public static class DonationEndpoints
         return Rejected(partnerId, "rate_limited", problem);
     }
 
-    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter, DonationMissBudget misses)
+    private static async Task<IResult> Get(HttpContext context, Caller caller, string donationId, IGrainFactory grains, DonationMissBudget misses)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
-        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
-        if (!Domain.Identifiers.IsValid(donationId))
-        {
-            return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
-        }
-        if (!misses.MayLookUp(caller!.PartnerId!))
+        if (!misses.MayLookUp(caller.PartnerId!))
         {
             return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
         }
@@ -199,24 +193,13 @@ public static class DonationEndpoints
             : TypedResults.Ok(DonationJson.Of(donation, replayed: false));
     }
 
-    private static async Task<IResult> Refund(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter, DonationMissBudget misses)
+    private static async Task<IResult> Refund(HttpContext context, Caller caller, string donationId, IGrainFactory grains, DonationMissBudget misses)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
-        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
-        if (!Domain.Identifiers.IsValid(donationId))
-        {
-            return ApiProblem.Invalid("donationId", "must be 1–128 characters of A-Z a-z 0-9 . _ : -");
-        }
         if (await JsonBody.ReadNoFieldsAsync(context.Request) is { } strayBody)
         {
             return strayBody;
         }
-        if (!misses.MayLookUp(caller!.PartnerId!))
+        if (!misses.MayLookUp(caller.PartnerId!))
         {
             return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
         }

@@ -1,5 +1,7 @@
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -24,20 +26,24 @@ public static class PublicEndpoints
     public static void MapPublicReads(this IEndpointRouteBuilder app)
     {
         // Every public read, the bad-id answers too, under the optional per-client limit (PublicReadLimits).
-        var reads = app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy);
-        reads.MapGet("/v1/projects/{projectId}", GetProject);
-        reads.MapGet("/v1/campaigns/{campaignId}", GetCampaign);
-        reads.MapGet("/v1/campaigns/{campaignId}/leaderboard", GetLeaderboard);
-        reads.MapBadIdFallback("/v1/projects", "projectId", ["GET"]);
-        reads.MapBadIdFallback("/v1/campaigns", "campaignId", ["GET"]);
+        var reads = app.MapGroup("/v1").WithTags("Public reads").AllowAnonymous()
+            .RequireRateLimiting(PublicReadLimits.Policy).WithIdentifiers("projectId", "campaignId")
+            .ProducesProblems(400, 404, 429);
+        reads.MapGet("/projects/{projectId}", GetProject).WithName("GetProject")
+            .WithSummary("A project's totals, with its sub-projects rolled up")
+            .Produces<ProjectTotals>();
+        reads.MapGet("/campaigns/{campaignId}", GetCampaign).WithName("GetCampaign")
+            .WithSummary("A campaign's totals and pool balances")
+            .Produces<CampaignTotals>();
+        reads.MapGet("/campaigns/{campaignId}/leaderboard", GetLeaderboard).WithName("GetLeaderboard")
+            .WithSummary("Projects by raised, descending (?top=N, default 10)")
+            .Produces<IReadOnlyList<LeaderboardRow>>();
+        reads.MapBadIdFallback("/projects", "projectId", ["GET"]);
+        reads.MapBadIdFallback("/campaigns", "campaignId", ["GET"]);
     }
 
     private static async Task<IResult> GetProject(string projectId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         var campaignId = await catalog.CampaignOfProjectAsync(projectId, acceptRecentMiss: true);
         if (campaignId is null)
         {
@@ -55,31 +61,27 @@ public static class PublicEndpoints
         }
         Cacheable(response, copy.AsOf);
         var settings = project.Settings;
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new ProjectTotals
         {
-            projectId = settings.ProjectId,
-            campaignId = settings.CampaignId,
-            name = settings.Name,
-            organization = settings.Organization,
-            parentProjectId = settings.ParentProjectId,
-            goal = settings.GoalFen,
-            status = settings.Status,
-            raised = project.Own.RaisedFen,
-            matched = project.Own.MatchedFen,
-            donationCount = project.Own.DonationCount,
-            byPartner = project.RaisedByPartner,
-            activePledges = project.ActivePledges,
-            monthlyPledged = project.MonthlyPledgedFen,
-            rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
+            ProjectId = settings.ProjectId,
+            CampaignId = settings.CampaignId,
+            Name = settings.Name,
+            Organization = settings.Organization,
+            ParentProjectId = settings.ParentProjectId,
+            Goal = settings.GoalFen,
+            Status = settings.Status,
+            Raised = project.Own.RaisedFen,
+            Matched = project.Own.MatchedFen,
+            DonationCount = project.Own.DonationCount,
+            ByPartner = project.RaisedByPartner,
+            ActivePledges = project.ActivePledges,
+            MonthlyPledged = project.MonthlyPledgedFen,
+            Rollup = new RollupTotals { Raised = project.Rollup.RaisedFen, Matched = project.Rollup.MatchedFen, DonationCount = project.Rollup.DonationCount },
         });
     }
 
     private static async Task<IResult> GetCampaign(string campaignId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         var (snapshot, asOf, missing) = await FindCampaignAsync(campaignId, response, catalog, snapshots);
         if (missing is not null)
         {
@@ -87,27 +89,26 @@ public static class PublicEndpoints
         }
         Cacheable(response, asOf);
         var settings = snapshot!.Settings;
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new CampaignTotals
         {
-            campaignId = settings.CampaignId,
-            name = settings.Name,
-            timeZone = settings.TimeZone,
-            startsAt = settings.StartsAt,
-            endsAt = settings.EndsAt,
-            raised = snapshot.Totals.RaisedFen,
-            matched = snapshot.Totals.MatchedFen,
-            donationCount = snapshot.Totals.DonationCount,
-            projectCount = snapshot.ProjectCount,
-            pools = snapshot.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen, paused = p.Paused }),
+            CampaignId = settings.CampaignId,
+            Name = settings.Name,
+            TimeZone = settings.TimeZone,
+            StartsAt = settings.StartsAt,
+            EndsAt = settings.EndsAt,
+            Raised = snapshot.Totals.RaisedFen,
+            Matched = snapshot.Totals.MatchedFen,
+            DonationCount = snapshot.Totals.DonationCount,
+            ProjectCount = snapshot.ProjectCount,
+            Pools = [.. snapshot.Pools.Select(p => new PoolBalance
+            {
+                PoolId = p.PoolId, Sponsor = p.Sponsor, Budget = p.BudgetFen, Matched = p.MatchedFen, Remaining = p.RemainingFen, Paused = p.Paused,
+            })],
         });
     }
 
     private static async Task<IResult> GetLeaderboard(string campaignId, HttpRequest request, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         if (ReadTop(request) is not { } top)
         {
             return ApiProblem.Invalid("top", $"must be an integer from 1 to {MaxTop}");
@@ -118,7 +119,7 @@ public static class PublicEndpoints
             return missing;
         }
         Cacheable(response, asOf);
-        return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new { projectId = e.ProjectId, name = e.Name, raised = e.RaisedFen, matched = e.MatchedFen }));
+        return TypedResults.Ok(snapshot!.Leaderboard.Take(top).Select(e => new LeaderboardRow { ProjectId = e.ProjectId, Name = e.Name, Raised = e.RaisedFen, Matched = e.MatchedFen }));
     }
 
     /// <summary>The <c>?top=</c> of a board: <see cref="DefaultTop"/> when absent, null when invalid.</summary>

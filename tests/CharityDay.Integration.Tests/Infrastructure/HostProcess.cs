@@ -53,6 +53,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>Where the process starts (default: beside the host's dll), for a test of a host started from elsewhere.</summary>
+    public string? WorkingDirectory { get; init; }
+
     public static string HostDll
     {
         get
@@ -82,7 +85,7 @@ public sealed class HostProcess : IAsyncDisposable
         var dll = HostDll;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = WorkingDirectory ?? Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace CharityDay.Api.OpenApi;
+
+/// <summary>Examples for the partner calls, the ones integrators copy first.</summary>
+public sealed class DonationExamples : IOpenApiOperationTransformer
+{
+    private const string Json = "application/json";
+
+    private static JsonNode Donation(bool replayed, string status = "accepted") => new JsonObject
+    {
+        ["donationId"] = "d-20260909-000001",
+        ["partnerId"] = "tencent",
+        ["projectId"] = "water-2026",
+        ["campaignId"] = "99-giving-day",
+        ["donorId"] = "u-8f3a",
+        ["amount"] = 500,
+        ["currency"] = "CNY",
+        ["occurredAt"] = "2026-09-09T10:00:00+08:00",
+        ["teamId"] = null,
+        ["channel"] = null,
+        ["status"] = status,
+        ["acceptedAt"] = "2026-09-09T02:00:00.123+00:00",
+        ["refundedAt"] = status == "refunded" ? "2026-09-10T03:00:00+00:00" : null,
+        ["matches"] = new JsonArray(new JsonObject { ["poolId"] = "sponsor-a", ["amount"] = 500, ["ratioBps"] = 10000, ["reversed"] = status == "refunded" }),
+        ["matchedTotal"] = status == "refunded" ? 0 : 500,
+        ["replayed"] = replayed,
+    };
+
+    private static JsonNode Body() => new JsonObject
+    {
+        ["donationId"] = "d-20260909-000001",
+        ["projectId"] = "water-2026",
+        ["donorId"] = "u-8f3a",
+        ["amount"] = 500,
+        ["currency"] = "CNY",
+        ["occurredAt"] = "2026-09-09T10:00:00+08:00",
+    };
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        switch (operation.OperationId)
+        {
+            case "PostDonation":
+                SetRequest(operation, Body());
+                SetResponse(operation, "201", Donation(replayed: false));
+                SetResponse(operation, "200", Donation(replayed: true));
+                break;
+            case "PostDonationBatch":
+                var second = (JsonObject)Body();
+                second["donationId"] = "d-20260909-000002";
+                second["amount"] = 0;
+                SetRequest(operation, new JsonObject { ["donations"] = new JsonArray(Body(), second) });
+                SetResponse(operation, "200", new JsonObject
+                {
+                    ["results"] = new JsonArray(
+                        new JsonObject { ["index"] = 0, ["status"] = 201, ["donation"] = Donation(replayed: false) },
+                        new JsonObject
+                        {
+                            ["index"] = 1,
+                            ["status"] = 400,
+                            ["error"] = new JsonObject
+                            {
+                                ["type"] = ProblemTypes.Uri("invalid-request"),
+                                ["title"] = "The request has invalid fields.",
+                                ["status"] = 400,
+                                ["detail"] = "amount: must be an integer from 1 to 100000000",
+                                ["field"] = "amount",
+                                ["errors"] = new JsonObject { ["amount"] = new JsonArray("must be an integer from 1 to 100000000") },
+                            },
+                        }),
+                });
+                break;
+            case "GetDonation":
+                SetResponse(operation, "200", Donation(replayed: false));
+                break;
+            case "RefundDonation":
+                SetResponse(operation, "200", Donation(replayed: false, status: "refunded"));
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
+    private static void SetRequest(OpenApiOperation operation, JsonNode example)
+    {
+        if (OpenApiLookup.Get(operation.RequestBody?.Content, Json) is { } media)
+        {
+            media.Example = example;
+        }
+    }
+
+    private static void SetResponse(OpenApiOperation operation, string status, JsonNode example)
+    {
+        if (OpenApiLookup.Get(OpenApiLookup.Get(operation.Responses, status)?.Content, Json) is { } media)
+        {
+            media.Example = example;
+        }
+    }
+}
