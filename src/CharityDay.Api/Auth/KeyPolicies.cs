@@ -14,6 +14,9 @@ public static class KeyPolicies
     public const string Manager = "manager";
     public const string ManagerOrViewer = "manager-or-viewer";
 
+    /// <summary>Daily exports: a partner (its own rows) or a manager (every partner's, in its campaigns).</summary>
+    public const string PartnerOrManager = "partner-or-manager";
+
     /// <summary>Partners and keys span campaigns: a manager of every campaign only.</summary>
     public const string GlobalManager = "global-manager";
 
@@ -43,6 +46,7 @@ public static class KeyPolicies
         yield return (Partner, [new RoleRequirement(Roles.Partner)]);
         yield return (Manager, [new RoleRequirement(Roles.Manager)]);
         yield return (ManagerOrViewer, [new RoleRequirement(Roles.Manager, Roles.Viewer)]);
+        yield return (PartnerOrManager, [new RoleRequirement(Roles.Partner, Roles.Manager)]);
         yield return (GlobalManager, [new RoleRequirement(Roles.Manager),
             new CallerRequirement(c => c.ManagesAllCampaigns, "only a manager key for all campaigns may manage partners and keys")]);
         yield return (GlobalReader, [new RoleRequirement(Roles.Manager, Roles.Viewer),

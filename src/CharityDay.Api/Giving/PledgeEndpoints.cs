@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -21,22 +23,20 @@ public static class PledgeEndpoints
 
     public static void MapPledges(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/pledges/{pledgeId}", PutPledge);
-        app.MapPost("/v1/pledges/{pledgeId}/cancel", CancelPledge);
-        app.MapBadIdFallback("/v1/pledges", "pledgeId", ["PUT", "POST"], async context => (await Guard.RequireAsync(context, Roles.Partner)).Problem);
+        var pledges = app.MapGroup("/v1/pledges").WithTags("Pledges").RequireAuthorization(KeyPolicies.Partner)
+            .WithIdentifiers("pledgeId").ProducesProblems(400, 401, 403, 404, 409, 503);
+        pledges.MapPut("/{pledgeId}", PutPledge).WithName("PutPledge")
+            .WithSummary("Create (201) or replace (200) a donor's monthly pledge")
+            .Accepts<PledgeBody>("application/json").ProducesProblems(413, 422)
+            .Produces<PledgeView>(StatusCodes.Status201Created).Produces<PledgeView>();
+        pledges.MapPost("/{pledgeId}/cancel", CancelPledge).WithName("CancelPledge")
+            .WithSummary("Cancel a pledge (idempotent); no body")
+            .Produces<PledgeView>();
+        pledges.MapBadIdFallback("", "pledgeId", ["PUT", "POST"]);
     }
 
-    private static async Task<IResult> PutPledge(string pledgeId, HttpContext context, CatalogReplica catalog, GrainReferences grains)
+    private static async Task<IResult> PutPledge(string pledgeId, HttpContext context, Caller caller, CatalogReplica catalog, GrainReferences grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(pledgeId))
-        {
-            return ApiProblem.InvalidId("pledgeId");
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -56,28 +56,19 @@ public static class PledgeEndpoints
         {
             return ApiProblem.NotFound("projectId", $"project {projectId} does not exist");
         }
-        Activity.Current?.SetTag("partner", caller!.PartnerId);
-        var outcome = await grains.Campaign(campaignId).PutPledge(new PledgeSettings(caller!.PartnerId!, pledgeId, projectId!, donorId!, amount!.Value, dayOfMonth!.Value));
+        Activity.Current?.SetTag("partner", caller.PartnerId);
+        var outcome = await grains.Campaign(campaignId).PutPledge(new PledgeSettings(caller.PartnerId!, pledgeId, projectId!, donorId!, amount!.Value, dayOfMonth!.Value));
         return ToResult(outcome);
     }
 
-    private static async Task<IResult> CancelPledge(string pledgeId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> CancelPledge(string pledgeId, HttpContext context, Caller caller, IGrainFactory grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(pledgeId))
-        {
-            return ApiProblem.InvalidId("pledgeId");
-        }
         // The cancel takes no body fields: anything sent is a field this contract does not name.
         if (await JsonBody.ReadNoFieldsAsync(context.Request) is { } problem)
         {
             return problem;
         }
-        return ToResult(await grains.GetGrain<IDonationLookupGrain>(0).CancelPledge(caller!.PartnerId!, pledgeId));
+        return ToResult(await grains.GetGrain<IDonationLookupGrain>(0).CancelPledge(caller.PartnerId!, pledgeId));
     }
 
     private static IResult ToResult(PledgeOutcome outcome) => outcome.Result switch
@@ -90,17 +81,17 @@ public static class PledgeEndpoints
         _ => ApiProblem.Conflict("pledgeId", outcome.Detail ?? "conflict"),
     };
 
-    private static object View(PledgeSettings p) => new
+    private static PledgeView View(PledgeSettings p) => new()
     {
-        pledgeId = p.PledgeId,
-        partnerId = p.PartnerId,
-        campaignId = p.CampaignId,
-        projectId = p.ProjectId,
-        donorId = p.DonorId,
-        amount = p.AmountFen,
-        dayOfMonth = p.DayOfMonth,
-        status = p.Status,
-        createdAt = p.CreatedAt,
-        cancelledAt = p.CancelledAt,
+        PledgeId = p.PledgeId,
+        PartnerId = p.PartnerId,
+        CampaignId = p.CampaignId,
+        ProjectId = p.ProjectId,
+        DonorId = p.DonorId,
+        Amount = p.AmountFen,
+        DayOfMonth = p.DayOfMonth,
+        Status = p.Status,
+        CreatedAt = p.CreatedAt,
+        CancelledAt = p.CancelledAt,
     };
 }

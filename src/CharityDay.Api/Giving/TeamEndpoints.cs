@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -19,24 +21,28 @@ public static class TeamEndpoints
 {
     public static void MapTeams(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/teams/{teamId}", PutTeam);
-        app.MapBadIdFallback("/v1/teams", "teamId", ["PUT"], async context => (await Guard.RequireAsync(context, Roles.Partner)).Problem);
-        var reads = app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy);
-        reads.MapGet("/v1/campaigns/{campaignId}/teams", GetBoard);
-        reads.MapGet("/v1/campaigns/{campaignId}/teams/{partnerId}/{teamId}", GetTeam);
+        var teams = app.MapGroup("/v1/teams").WithTags("Teams").RequireAuthorization(KeyPolicies.Partner)
+            .WithIdentifiers("teamId").ProducesProblems(400, 401, 403, 404, 409, 413, 503);
+        teams.MapPut("/{teamId}", PutTeam).WithName("PutTeam")
+            .WithSummary("Create (201) or rename (200) one of the partner's teams in a campaign")
+            .Accepts<TeamBody>("application/json")
+            .Produces<TeamView>(StatusCodes.Status201Created).Produces<TeamView>();
+        teams.MapBadIdFallback("", "teamId", ["PUT"]);
+
+        // Public, like every read of a campaign's snapshot: no key, under the optional per-client limit.
+        var reads = app.MapGroup("/v1/campaigns/{campaignId}/teams").WithTags("Public reads").AllowAnonymous()
+            .RequireRateLimiting(PublicReadLimits.Policy).WithIdentifiers("campaignId", "partnerId", "teamId")
+            .ProducesProblems(400, 404, 429);
+        reads.MapGet("", GetBoard).WithName("GetTeamBoard")
+            .WithSummary("A campaign's teams by raised, descending (?top=N, default 10; ?kind=team|creator)")
+            .Produces<IReadOnlyList<TeamBoardRow>>();
+        reads.MapGet("/{partnerId}/{teamId}", GetTeam).WithName("GetTeam")
+            .WithSummary("One team's totals")
+            .Produces<TeamTotals>();
     }
 
-    private static async Task<IResult> PutTeam(string teamId, HttpContext context, CatalogReplica catalog, GrainReferences grains)
+    private static async Task<IResult> PutTeam(string teamId, HttpContext context, Caller caller, CatalogReplica catalog, GrainReferences grains)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(teamId))
-        {
-            return ApiProblem.InvalidId("teamId");
-        }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
         {
@@ -60,8 +66,8 @@ public static class TeamEndpoints
         {
             return ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist");
         }
-        Activity.Current?.SetTag("partner", caller!.PartnerId);
-        var outcome = await grains.Campaign(campaignId!).PutTeam(new TeamSettings(caller!.PartnerId!, teamId, campaignId!, name!, goal, kind ?? TeamKinds.Team));
+        Activity.Current?.SetTag("partner", caller.PartnerId);
+        var outcome = await grains.Campaign(campaignId!).PutTeam(new TeamSettings(caller.PartnerId!, teamId, campaignId!, name!, goal, kind ?? TeamKinds.Team));
         return outcome switch
         {
             { Result: TeamPutResult.CampaignNotFound } => ApiProblem.NotFound("campaignId", $"campaign {campaignId} does not exist"),
@@ -73,10 +79,6 @@ public static class TeamEndpoints
 
     private static async Task<IResult> GetBoard(string campaignId, HttpRequest request, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         if (PublicEndpoints.ReadTop(request) is not { } top)
         {
             return ApiProblem.Invalid("top", $"must be an integer from 1 to {PublicEndpoints.MaxTop}");
@@ -104,13 +106,6 @@ public static class TeamEndpoints
 
     private static async Task<IResult> GetTeam(string campaignId, string partnerId, string teamId, HttpResponse response, CatalogReplica catalog, CampaignSnapshots snapshots)
     {
-        foreach (var (field, id) in new[] { ("campaignId", campaignId), ("partnerId", partnerId), ("teamId", teamId) })
-        {
-            if (!Identifiers.IsValid(id))
-            {
-                return ApiProblem.InvalidId(field);
-            }
-        }
         var (snapshot, asOf, missing) = await PublicEndpoints.FindCampaignAsync(campaignId, response, catalog, snapshots);
         if (missing is not null)
         {
@@ -121,40 +116,40 @@ public static class TeamEndpoints
             return PublicEndpoints.NotFound(response, asOf, "teamId", $"team {teamId} of partner {partnerId} has neither a name nor a donation in campaign {campaignId}");
         }
         PublicEndpoints.Cacheable(response, asOf);
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new TeamTotals
         {
-            partnerId = team.PartnerId,
-            teamId = team.TeamId,
-            campaignId,
-            name = team.Name,
-            kind = team.Kind,
-            goal = team.GoalFen,
-            raised = team.RaisedFen,
-            matched = team.MatchedFen,
-            donationCount = team.DonationCount,
-            donorCount = team.DonorCount,
+            PartnerId = team.PartnerId,
+            TeamId = team.TeamId,
+            CampaignId = campaignId,
+            Name = team.Name,
+            Kind = team.Kind,
+            Goal = team.GoalFen,
+            Raised = team.RaisedFen,
+            Matched = team.MatchedFen,
+            DonationCount = team.DonationCount,
+            DonorCount = team.DonorCount,
         });
     }
 
-    private static object BoardEntry(TeamReadModel t) => new
+    private static TeamBoardRow BoardEntry(TeamReadModel t) => new()
     {
-        partnerId = t.PartnerId,
-        teamId = t.TeamId,
-        name = t.Name,
-        kind = t.Kind,
-        raised = t.RaisedFen,
-        matched = t.MatchedFen,
-        donationCount = t.DonationCount,
-        donorCount = t.DonorCount,
+        PartnerId = t.PartnerId,
+        TeamId = t.TeamId,
+        Name = t.Name,
+        Kind = t.Kind,
+        Raised = t.RaisedFen,
+        Matched = t.MatchedFen,
+        DonationCount = t.DonationCount,
+        DonorCount = t.DonorCount,
     };
 
-    private static object View(TeamSettings t) => new
+    private static TeamView View(TeamSettings t) => new()
     {
-        partnerId = t.PartnerId,
-        teamId = t.TeamId,
-        campaignId = t.CampaignId,
-        name = t.Name,
-        goal = t.GoalFen,
-        kind = t.Kind,
+        PartnerId = t.PartnerId,
+        TeamId = t.TeamId,
+        CampaignId = t.CampaignId,
+        Name = t.Name,
+        Goal = t.GoalFen,
+        Kind = t.Kind,
     };
 }

@@ -21,12 +21,4 @@ public static class BadIdRoutes
             route.RequireAuthorization(policy);
         }
     }
-
-    /// <summary>The same with a hand-written key check (<c>Guard.RequireAsync</c>), for endpoints not yet on the key policies.</summary>
-    public static void MapBadIdFallback(this IEndpointRouteBuilder app, string prefix, string field, string[] methods,
-        Func<HttpContext, Task<IResult?>> guard)
-    {
-        app.MapMethods(prefix + "/{**rest}", methods, async (HttpContext context) =>
-            await guard(context) is { } denied ? denied : ApiProblem.InvalidId(field)).ExcludeFromDescription();
-    }
 }

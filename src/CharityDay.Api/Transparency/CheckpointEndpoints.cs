@@ -1,6 +1,8 @@
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -19,15 +21,13 @@ public static class CheckpointEndpoints
     public const int MaxLimit = 1000;
 
     public static void MapCheckpoints(this IEndpointRouteBuilder app) =>
-        app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy)
-            .MapGet("/v1/campaigns/{campaignId}/checkpoints", List);
+        TransparencyComposition.PublicCampaignReads(app)
+            .MapGet("/checkpoints", List).WithName("ListCheckpoints")
+            .WithSummary("A campaign's sealed ledger checkpoints, oldest first (?after=cursor&limit=1..1000)")
+            .Produces<CheckpointList>();
 
     private static async Task<IResult> List(string campaignId, HttpRequest request, HttpResponse response, CatalogReplica catalog, IGrainFactory grains)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         var limit = DefaultLimit;
         if (request.Query.TryGetValue("limit", out var limitText) && !TryParseCount(limitText, out limit, 1, MaxLimit))
         {
@@ -44,24 +44,24 @@ public static class CheckpointEndpoints
         }
         var page = await grains.GetGrain<ILedgerProofGrain>(0).Checkpoints(campaignId, after, limit);
         response.Headers.CacheControl = "public, max-age=1";
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new CheckpointList
         {
-            items = page.Items.Select(Json),
-            next = page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Items = page.Items.Select(Json),
+            Next = page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 
     /// <summary>A checkpoint as SPEC §6 shows it; the disclosure shows the same shape.</summary>
-    public static object Json(CheckpointView c) => new
+    public static CheckpointRow Json(CheckpointView c) => new()
     {
-        seq = c.Seq,
-        firstEvent = c.FirstEvent,
-        lastEvent = c.LastEvent,
-        count = c.Count,
-        root = c.Root,
-        prevHash = c.PrevHash,
-        hash = c.Hash,
-        sealedAt = c.SealedAt,
+        Seq = c.Seq,
+        FirstEvent = c.FirstEvent,
+        LastEvent = c.LastEvent,
+        Count = c.Count,
+        Root = c.Root,
+        PrevHash = c.PrevHash,
+        Hash = c.Hash,
+        SealedAt = c.SealedAt,
     };
 
     private static bool TryParseCount(Microsoft.Extensions.Primitives.StringValues text, out int value, int min, int max)

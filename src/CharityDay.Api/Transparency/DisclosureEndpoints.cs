@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -20,14 +22,13 @@ namespace CharityDay.Api.Transparency;
 public static class DisclosureEndpoints
 {
     public static void MapDisclosure(this IEndpointRouteBuilder app) =>
-        app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy).MapGet("/v1/campaigns/{campaignId}/disclosure", Get);
+        TransparencyComposition.PublicCampaignReads(app)
+            .MapGet("/disclosure", Get).WithName("GetDisclosure")
+            .WithSummary("A campaign's public disclosure: per project raised, matched (by pool and sponsor), refunded, by partner; pools; checkpoints (?format=json|csv)")
+            .Produces<CampaignDisclosureView>().Produces<string>(StatusCodes.Status200OK, "text/csv");
 
     private static async Task<IResult> Get(string campaignId, HttpContext context, CatalogReplica catalog, CampaignSnapshots snapshots, DisclosureCache cache)
     {
-        if (!Identifiers.IsValid(campaignId))
-        {
-            return ApiProblem.InvalidId("campaignId");
-        }
         var query = new StrictQuery(context.Request, "format");
         var format = query.Format("json", "csv");
         if (query.HasErrors)
@@ -54,34 +55,34 @@ public static class DisclosureEndpoints
             : TypedResults.Ok(Json(disclosure, asOf));
     }
 
-    private static object Json(CampaignDisclosure d, DateTimeOffset asOf) => new
+    private static CampaignDisclosureView Json(CampaignDisclosure d, DateTimeOffset asOf) => new()
     {
-        campaignId = d.CampaignId,
-        name = d.Name,
-        asOf = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        raised = d.Projects.Sum(p => p.RaisedFen),
-        matched = d.Projects.Sum(p => p.MatchedFen),
-        refunded = d.Projects.Sum(p => p.RefundedFen),
-        donationCount = d.Projects.Sum(p => p.DonationCount),
-        projects = d.Projects.Select(p => new
+        CampaignId = d.CampaignId,
+        Name = d.Name,
+        AsOf = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        Raised = d.Projects.Sum(p => p.RaisedFen),
+        Matched = d.Projects.Sum(p => p.MatchedFen),
+        Refunded = d.Projects.Sum(p => p.RefundedFen),
+        DonationCount = d.Projects.Sum(p => p.DonationCount),
+        Projects = d.Projects.Select(p => new DisclosedProject
         {
-            projectId = p.ProjectId,
-            name = p.Settings?.Name,
-            organization = p.Settings?.Organization,
-            parentProjectId = p.Settings?.ParentProjectId,
-            raised = p.RaisedFen,
-            matched = p.MatchedFen,
-            matchedByPool = p.MatchedByPool.Select(m => new { poolId = m.PoolId, sponsor = m.Sponsor, matched = m.MatchedFen }),
-            matchedBySponsor = p.MatchedByPool.GroupBy(m => m.Sponsor ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(m => m.MatchedFen)),
-            refunded = p.RefundedFen,
-            donationCount = p.DonationCount,
-            byPartner = p.RaisedByPartner,
+            ProjectId = p.ProjectId,
+            Name = p.Settings?.Name,
+            Organization = p.Settings?.Organization,
+            ParentProjectId = p.Settings?.ParentProjectId,
+            Raised = p.RaisedFen,
+            Matched = p.MatchedFen,
+            MatchedByPool = p.MatchedByPool.Select(m => new DisclosedPoolMatch { PoolId = m.PoolId, Sponsor = m.Sponsor, Matched = m.MatchedFen }),
+            MatchedBySponsor = p.MatchedByPool.GroupBy(m => m.Sponsor ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(m => m.MatchedFen)),
+            Refunded = p.RefundedFen,
+            DonationCount = p.DonationCount,
+            ByPartner = p.RaisedByPartner,
         }),
-        pools = d.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen }),
-        checkpoints = d.Checkpoints.Select(c => new
+        Pools = d.Pools.Select(p => new DisclosedPool { PoolId = p.PoolId, Sponsor = p.Sponsor, Budget = p.BudgetFen, Matched = p.MatchedFen, Remaining = p.RemainingFen }),
+        Checkpoints = d.Checkpoints.Select(c => new DisclosedCheckpoint
         {
-            seq = c.Seq, firstEvent = c.FirstEvent, lastEvent = c.LastEvent, count = c.Count, root = c.Root, prevHash = c.PrevHash, hash = c.Hash,
-            sealedAt = c.SealedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            Seq = c.Seq, FirstEvent = c.FirstEvent, LastEvent = c.LastEvent, Count = c.Count, Root = c.Root, PrevHash = c.PrevHash, Hash = c.Hash,
+            SealedAt = c.SealedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         }),
     };
 

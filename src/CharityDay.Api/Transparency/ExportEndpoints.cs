@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain.Transparency;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,13 +26,20 @@ public static class ExportEndpoints
 
     public static void MapExports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/exports/donations", Donations);
-        app.MapGet("/v1/exports/summary", Summary);
+        var exports = app.MapGroup("/v1/exports").WithTags("Exports").RequireAuthorization(KeyPolicies.PartnerOrManager)
+            .ProducesProblems(400, 401, 403, 404, 503);
+        exports.MapGet("/donations", Donations).WithName("ExportDonations")
+            .WithSummary("One campaign-local day's donations in acceptance order (?campaignId=&day=YYYY-MM-DD&format=csv|jsonl), streamed")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/jsonl").ProducesProblems(429);
+        exports.MapGet("/summary", Summary).WithName("ExportSummary")
+            .WithSummary("The figures of the same day's rows, per partner and in total (?campaignId=&day=YYYY-MM-DD)")
+            .Produces<ExportSummary>();
     }
 
-    private static async Task<IResult> Donations(HttpContext context, CatalogReplica catalog, ILedgerReads ledger, ExportGate gate, ILoggerFactory logs)
+    private static async Task<IResult> Donations(HttpContext context, Caller caller, CatalogReplica catalog, ILedgerReads ledger, ExportGate gate,
+        IAuthorizationService authorization, ILoggerFactory logs)
     {
-        var (scope, problem) = await ExportScope.ResolveAsync(context, catalog, "csv", "jsonl");
+        var (scope, problem) = await ExportScope.ResolveAsync(context, caller, catalog, authorization, "csv", "jsonl");
         if (scope is null)
         {
             return problem!;
@@ -40,9 +51,10 @@ public static class ExportEndpoints
         return new StreamedExport(scope, ledger, gate, logs.CreateLogger("CharityDay.Exports"));
     }
 
-    private static async Task<IResult> Summary(HttpContext context, CatalogReplica catalog, ILedgerReads ledger, ILoggerFactory logs)
+    private static async Task<IResult> Summary(HttpContext context, Caller caller, CatalogReplica catalog, ILedgerReads ledger,
+        IAuthorizationService authorization, ILoggerFactory logs)
     {
-        var (scope, problem) = await ExportScope.ResolveAsync(context, catalog);
+        var (scope, problem) = await ExportScope.ResolveAsync(context, caller, catalog, authorization);
         if (scope is null)
         {
             return problem!;
@@ -57,16 +69,16 @@ public static class ExportEndpoints
         logs.CreateLogger("CharityDay.Exports").LogInformation(
             "Export summary of campaign {CampaignId} day {Day} for key {KeyId} ({Role} {PartnerId}): {Rows} donations",
             scope.CampaignId, scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scope.Caller.KeyId, scope.Caller.Role, scope.PartnerId, total.Count);
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new ExportSummary
         {
-            campaignId = scope.CampaignId,
-            day = scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            byPartner = sums.ToDictionary(s => s.PartnerId, Figures),
-            total = Figures(total),
+            CampaignId = scope.CampaignId,
+            Day = scope.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ByPartner = sums.ToDictionary(s => s.PartnerId, Figures),
+            Total = Figures(total),
         });
     }
 
-    private static object Figures(ExportSums s) => new { count = s.Count, raised = s.RaisedFen, refunded = s.RefundedFen, matched = s.MatchedFen };
+    private static ExportFigures Figures(ExportSums s) => new() { Count = s.Count, Raised = s.RaisedFen, Refunded = s.RefundedFen, Matched = s.MatchedFen };
 
     /// <summary>
     /// Writes the rows as the database hands them over: each goes into the response's pipe and the pipe

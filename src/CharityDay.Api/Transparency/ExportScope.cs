@@ -2,6 +2,7 @@ using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
 using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace CharityDay.Api.Transparency;
@@ -13,17 +14,14 @@ public sealed record ExportScope(Caller Caller, string CampaignId, DateOnly Day,
     public string? PartnerId => Caller.Role == Roles.Partner ? Caller.PartnerId : null;
 
     /// <summary>
-    /// In the order that tells a caller no more than it may know: a partner or manager key (401/403),
-    /// well-formed parameters (400), the manager's scope over the campaign (403), the campaign (404).
+    /// In the order that tells a caller no more than it may know: a partner or manager key (401/403, the
+    /// endpoint's key policy, already passed), well-formed parameters (400), the manager's scope over the
+    /// campaign (403), the campaign (404).
     /// A partner is not scoped to campaigns: in a campaign where it gave nothing it gets no rows.
     /// </summary>
-    public static async Task<(ExportScope? Scope, IResult? Problem)> ResolveAsync(HttpContext context, CatalogReplica catalog, params string[] formats)
+    public static async Task<(ExportScope? Scope, IResult? Problem)> ResolveAsync(HttpContext context, Caller caller, CatalogReplica catalog,
+        IAuthorizationService authorization, params string[] formats)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner, Roles.Manager);
-        if (denied is not null)
-        {
-            return (null, denied);
-        }
         var query = formats.Length > 0
             ? new StrictQuery(context.Request, "campaignId", "day", "format")
             : new StrictQuery(context.Request, "campaignId", "day");
@@ -34,9 +32,9 @@ public sealed record ExportScope(Caller Caller, string CampaignId, DateOnly Day,
         {
             return (null, query.Problem);
         }
-        if (caller!.IsManager && !caller.CanManage(campaignId!))
+        if (caller.IsManager && await authorization.RefuseAsync(caller, campaignId!, write: true) is { } outOfScope)
         {
-            return (null, Guard.OutOfScope(campaignId!));
+            return (null, outOfScope);
         }
         if (!await catalog.CampaignExistsAsync(campaignId!))
         {

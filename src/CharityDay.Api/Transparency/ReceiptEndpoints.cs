@@ -1,8 +1,10 @@
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Partners;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,22 +19,17 @@ namespace CharityDay.Api.Transparency;
 /// </summary>
 public static class ReceiptEndpoints
 {
+    /// <summary>Under the partner's donations (their group's bad-id fallback answers /v1/donations/{**rest}), in a group of its own.</summary>
     public static void MapReceipts(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/donations/{donationId}/receipt", Get);
+        app.MapGroup("/v1/donations").WithTags("Donations").RequireAuthorization(KeyPolicies.Partner)
+            .MapGet("/{donationId}/receipt", Get).WithName("GetDonationReceipt")
+            .WithSummary("A donation's receipt: its acceptance event and audit path to a sealed checkpoint (409 until sealed)")
+            // SPEC §4: every answer to a partner carries the RateLimit fields, a bad id's 400 too; a read costs no quota.
+            .AddEndpointFilter<PartnerReadQuota>().WithIdentifiers("donationId")
+            .Produces<DonationReceipt>().ProducesProblems(400, 401, 403, 404, 409, 429, 503);
 
-    private static async Task<IResult> Get(HttpContext context, string donationId, IGrainFactory grains, PartnerRateLimiter limiter, DonationMissBudget misses)
+    private static async Task<IResult> Get(HttpContext context, Caller caller, string donationId, IGrainFactory grains, DonationMissBudget misses)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Partner);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        // SPEC §4: every answer to a partner carries the RateLimit fields; a read costs no quota.
-        RateLimitHeaders.Write(context.Response, await limiter.TryAcquireAsync(caller!.PartnerId!, 0));
-        if (!Domain.Identifiers.IsValid(donationId))
-        {
-            return ApiProblem.InvalidId("donationId");
-        }
         if (!misses.MayLookUp(caller.PartnerId!))
         {
             return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
@@ -53,15 +50,15 @@ public static class ReceiptEndpoints
                 // The event exactly as stored (canonical JSON), so what the partner hashes is what was sealed.
                 using (var parsed = JsonDocument.Parse(r.EventJson))
                 {
-                    return TypedResults.Ok(new
+                    return TypedResults.Ok(new DonationReceipt
                     {
-                        @event = parsed.RootElement.Clone(),
-                        leafHash = r.LeafHash,
-                        checkpoint = r.Checkpoint,
-                        index = r.Index,
-                        count = r.Count,
-                        path = r.Path,
-                        root = r.Root,
+                        Event = parsed.RootElement.Clone(),
+                        LeafHash = r.LeafHash,
+                        Checkpoint = r.Checkpoint,
+                        Index = r.Index,
+                        Count = r.Count,
+                        Path = r.Path,
+                        Root = r.Root,
                     });
                 }
         }

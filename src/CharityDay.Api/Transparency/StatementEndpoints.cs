@@ -3,10 +3,13 @@ using System.Globalization;
 using System.Text;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
+using CharityDay.Api.Schemas;
 using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
 using CharityDay.Domain.Transparency;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,20 +24,17 @@ namespace CharityDay.Api.Transparency;
 /// </summary>
 public static class StatementEndpoints
 {
+    /// <summary>Under the pool admin's path (its bad-id fallback answers /v1/admin/pools/{**rest}), in a group of its own.</summary>
     public static void MapStatements(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/admin/pools/{poolId}/statement", Get);
+        app.MapGroup("/v1/admin/pools").WithTags("Pool admin").WithIdentifiers("poolId")
+            .MapGet("/{poolId}/statement", Get).WithName("GetPoolStatement").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("A sponsor statement: the pool's matching per project and campaign-local day (?format=json|csv)")
+            .Produces<SponsorStatement>().Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblems(400, 401, 403, 404, 503);
 
-    private static async Task<IResult> Get(HttpContext context, string poolId, IGrainFactory grains, ILedgerReads ledger, ILoggerFactory logs)
+    private static async Task<IResult> Get(HttpContext context, Caller caller, string poolId, IGrainFactory grains, ILedgerReads ledger,
+        IAuthorizationService authorization, ILoggerFactory logs)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(poolId))
-        {
-            return ApiProblem.InvalidId("poolId");
-        }
         var query = new StrictQuery(context.Request, "format");
         var format = query.Format("json", "csv");
         if (query.HasErrors)
@@ -47,9 +47,9 @@ public static class StatementEndpoints
             return ApiProblem.NotFound("poolId", $"pool {poolId} does not exist");
         }
         var pool = AdminSettingsJson.Load<PoolSettings>(row.SettingsJson);
-        if (!caller!.CanManage(pool.CampaignId))
+        if (await authorization.RefuseAsync(caller, pool.CampaignId, write: true) is { } outOfScope)
         {
-            return Guard.OutOfScope(pool.CampaignId);
+            return outOfScope;
         }
         var started = Stopwatch.GetTimestamp();
         using var activity = CharityDayTelemetry.Source.StartActivity("export statement");
@@ -65,14 +65,14 @@ public static class StatementEndpoints
         {
             return TypedResults.Text(Csv(rows), "text/csv; charset=utf-8; header=present", Encoding.UTF8);
         }
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new SponsorStatement
         {
-            poolId,
-            sponsor = pool.Sponsor,
-            budget = pool.BudgetFen,
-            matched,
-            remaining = Math.Max(0, pool.BudgetFen - matched),
-            rows = rows.Select(r => new { projectId = r.ProjectId, day = Day(r.Day), matched = r.MatchedFen, reversed = r.ReversedFen, net = r.NetFen }),
+            PoolId = poolId,
+            Sponsor = pool.Sponsor,
+            Budget = pool.BudgetFen,
+            Matched = matched,
+            Remaining = Math.Max(0, pool.BudgetFen - matched),
+            Rows = rows.Select(r => new PoolStatementLine { ProjectId = r.ProjectId, Day = Day(r.Day), Matched = r.MatchedFen, Reversed = r.ReversedFen, Net = r.NetFen }),
         });
     }
 

@@ -1,5 +1,10 @@
 using CharityDay.Domain.Transparency;
+using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
+using CharityDay.Api.Public;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CharityDay.Api.Transparency;
@@ -23,4 +28,13 @@ public static class TransparencyComposition
         app.MapDisclosure();
         return app;
     }
+
+    /// <summary>
+    /// The public reads under a campaign (disclosure, checkpoints): no key, under the optional per-client
+    /// limit, the campaign id checked before the handler — like the other public reads.
+    /// </summary>
+    public static RouteGroupBuilder PublicCampaignReads(IEndpointRouteBuilder app) =>
+        app.MapGroup("/v1/campaigns/{campaignId}").WithTags("Public reads").AllowAnonymous()
+            .RequireRateLimiting(PublicReadLimits.Policy).WithIdentifiers("campaignId")
+            .ProducesProblems(400, 404, 429);
 }

@@ -16,10 +16,24 @@ public static class SpecPaths
         new("post", "/v1/donations/batch"),
         new("get", "/v1/donations/{donationId}"),
         new("post", "/v1/donations/{donationId}/refund"),
+        new("get", "/v1/donations/{donationId}/receipt"),
         // §4 public reads
         new("get", "/v1/projects/{projectId}", NeedsKey: false),
         new("get", "/v1/campaigns/{campaignId}", NeedsKey: false),
         new("get", "/v1/campaigns/{campaignId}/leaderboard", NeedsKey: false),
+        // §6 transparency, public
+        new("get", "/v1/campaigns/{campaignId}/disclosure", NeedsKey: false),
+        new("get", "/v1/campaigns/{campaignId}/checkpoints", NeedsKey: false),
+        // §6 exports and statements
+        new("get", "/v1/exports/donations"),
+        new("get", "/v1/exports/summary"),
+        new("get", "/v1/admin/pools/{poolId}/statement"),
+        // §7 teams and pledges
+        new("put", "/v1/teams/{teamId}"),
+        new("get", "/v1/campaigns/{campaignId}/teams", NeedsKey: false),
+        new("get", "/v1/campaigns/{campaignId}/teams/{partnerId}/{teamId}", NeedsKey: false),
+        new("put", "/v1/pledges/{pledgeId}"),
+        new("post", "/v1/pledges/{pledgeId}/cancel"),
         // §4 campaign managers
         new("put", "/v1/admin/campaigns/{campaignId}"),
         new("get", "/v1/admin/campaigns/{campaignId}"),
