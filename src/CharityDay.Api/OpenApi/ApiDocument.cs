@@ -26,6 +26,7 @@ public static class ApiDocument
             options.AddDocumentTransformer<DocumentDescription>();
             options.AddOperationTransformer<OperationSecurity>();
             options.AddOperationTransformer<DonationExamples>();
+            options.AddOperationTransformer<CsvAnswers>();
         });
 
     public static WebApplication MapCharityDayDocs(this WebApplication app)

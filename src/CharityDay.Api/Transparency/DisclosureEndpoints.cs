@@ -25,7 +25,7 @@ public static class DisclosureEndpoints
         TransparencyComposition.PublicCampaignReads(app)
             .MapGet("/disclosure", Get).WithName("GetDisclosure")
             .WithSummary("A campaign's public disclosure: per project raised, matched (by pool and sponsor), refunded, by partner; pools; checkpoints (?format=json|csv)")
-            .Produces<CampaignDisclosureView>().Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .Produces<CampaignDisclosureView>().AlsoProducesCsv();
 
     private static async Task<IResult> Get(string campaignId, HttpContext context, CatalogReplica catalog, CampaignSnapshots snapshots, DisclosureCache cache)
     {

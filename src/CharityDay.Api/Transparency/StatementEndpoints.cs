@@ -29,7 +29,7 @@ public static class StatementEndpoints
         app.MapGroup("/v1/admin/pools").WithTags("Pool admin").WithIdentifiers("poolId")
             .MapGet("/{poolId}/statement", Get).WithName("GetPoolStatement").RequireAuthorization(KeyPolicies.Manager)
             .WithSummary("A sponsor statement: the pool's matching per project and campaign-local day (?format=json|csv)")
-            .Produces<SponsorStatement>().Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .Produces<SponsorStatement>().AlsoProducesCsv()
             .ProducesProblems(400, 401, 403, 404, 503);
 
     private static async Task<IResult> Get(HttpContext context, Caller caller, string poolId, IGrainFactory grains, ILedgerReads ledger,

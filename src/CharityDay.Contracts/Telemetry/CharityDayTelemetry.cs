@@ -42,10 +42,10 @@ public static class CharityDayTelemetry
         "charityday.refunds", "{refund}", "Refunds, by result.");
 
     public static readonly Counter<long> TeamWrites = Meter.CreateCounter<long>(
-        "charityday.team_writes", "{write}", "Partners' team namings (PUT /v1/teams), by result.");
+        "charityday.team_writes", "{write}", "Partners' team namings (PUT /v1/teams), by campaign and result.");
 
     public static readonly Counter<long> PledgeWrites = Meter.CreateCounter<long>(
-        "charityday.pledge_writes", "{write}", "Monthly pledge creations, replacements and cancellations, by action and result.");
+        "charityday.pledge_writes", "{write}", "Monthly pledge creations, replacements and cancellations, by campaign, action and result.");
 
     public static readonly Counter<long> Clawbacks = Meter.CreateCounter<long>(
         "charityday.clawbacks", "{clawback}", "Donor clawbacks on a pool.");

@@ -71,7 +71,7 @@ public sealed partial class CampaignGrain
         try
         {
             var outcome = await write();
-            CharityDayTelemetry.PledgeWrites.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("result", outcome.Result.ToString()));
+            CharityDayTelemetry.PledgeWrites.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("result", outcome.Result.ToString()));
             if (outcome.Result is PledgeResult.Created or PledgeResult.Replaced or PledgeResult.Cancelled)
             {
                 logger.LogInformation("Pledge {PledgeId} of partner {PartnerId} in campaign {CampaignId}: {Result}",

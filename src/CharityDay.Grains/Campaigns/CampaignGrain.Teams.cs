@@ -61,9 +61,9 @@ public sealed partial class CampaignGrain
         }
     }
 
-    private static TeamPutOutcome Counted(TeamPutOutcome outcome)
+    private TeamPutOutcome Counted(TeamPutOutcome outcome)
     {
-        CharityDayTelemetry.TeamWrites.Add(1, new KeyValuePair<string, object?>("result", outcome.Result.ToString()));
+        CharityDayTelemetry.TeamWrites.Add(1, new KeyValuePair<string, object?>("campaign", CampaignId), new KeyValuePair<string, object?>("result", outcome.Result.ToString()));
         return outcome;
     }
 }

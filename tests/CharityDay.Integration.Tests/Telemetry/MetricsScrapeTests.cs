@@ -12,6 +12,13 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
     public async Task Each_CharityDay_instrument_is_scraped_with_its_tags_unit_and_exact_value_after_every_path()
     {
         var s = await TelemetryScenario.RunAsync(_api);
+        // SPEC §7 writes, each decided by the campaign: a team named then renamed, a pledge made then cancelled (twice: unchanged).
+        ApiClient.Ensure(await _api.SendAsync(HttpMethod.Put, "/v1/teams/scraped", new { campaignId = s.CampaignId, name = "Scraped" }, s.PartnerKey), 201);
+        ApiClient.Ensure(await _api.SendAsync(HttpMethod.Put, "/v1/teams/scraped", new { campaignId = s.CampaignId, name = "Scraped again" }, s.PartnerKey), 200);
+        var pledgeId = ApiClient.NewId("pl");
+        ApiClient.Ensure(await _api.SendAsync(HttpMethod.Put, $"/v1/pledges/{pledgeId}", new { projectId = s.ProjectId, donorId = s.DonorIds[0], amount = 500, dayOfMonth = 5 }, s.PartnerKey), 201);
+        ApiClient.Ensure(await _api.SendAsync(HttpMethod.Post, $"/v1/pledges/{pledgeId}/cancel", key: s.PartnerKey), 200);
+        ApiClient.Ensure(await _api.SendAsync(HttpMethod.Post, $"/v1/pledges/{pledgeId}/cancel", key: s.PartnerKey), 200);
         // A public read: the silo pulls the campaign's snapshot (the read side's instruments).
         Assert.Equal(200, (await _api.GetCampaignAsync(s.CampaignId)).Code);
         var scrape = await s.ScrapeSettledAsync(deployment.Client());
@@ -30,6 +37,11 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         Assert.Equal(1, scrape.Single("charityday_refunds_total", Partner));
         Assert.Equal(1, scrape.Single("charityday_clawbacks_total", Pool));
         Assert.Equal(0, scrape.Single("charityday_load_shed_total", Campaign));
+        Assert.Equal(1, scrape.Single("charityday_team_writes_total", Campaign, ("result", "Created")));
+        Assert.Equal(1, scrape.Single("charityday_team_writes_total", Campaign, ("result", "Replaced")));
+        Assert.Equal(1, scrape.Single("charityday_pledge_writes_total", Campaign, ("action", "put"), ("result", "Created")));
+        Assert.Equal(1, scrape.Single("charityday_pledge_writes_total", Campaign, ("action", "cancel"), ("result", "Cancelled")));
+        Assert.Equal(1, scrape.Single("charityday_pledge_writes_total", Campaign, ("action", "cancel"), ("result", "Unchanged")));
 
         // Histograms: "ms" becomes "_milliseconds"; one commit per donation here, one donation each.
         Assert.Equal(TelemetryScenario.Commits, scrape.Single("charityday_ledger_commit_duration_milliseconds_count", Campaign));
@@ -80,6 +92,8 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
             ["charityday_refunds_total"] = "counter",
             ["charityday_clawbacks_total"] = "counter",
             ["charityday_load_shed_total"] = "counter",
+            ["charityday_team_writes_total"] = "counter",
+            ["charityday_pledge_writes_total"] = "counter",
             ["charityday_donations_ingest_duration_milliseconds"] = "histogram",
             ["charityday_ledger_commit_duration_milliseconds"] = "histogram",
             ["charityday_ledger_commit_batch_size"] = "histogram",
