@@ -4,8 +4,9 @@
 #   bash scripts/test.sh                                   # every test in CharityDay.sln
 #   bash scripts/test.sh --filter "FullyQualifiedName~Migrations"   # extra args go to dotnet test
 #
-# 1. installs PostgreSQL, Redis, promtool, kubectl and chromium (for the console's browser tests)
-#    from Debian if they are missing (needs root or sudo -n);
+# 1. installs PostgreSQL, Redis, promtool, kubectl, chromium (for the console's browser tests), node and
+#    npm from Debian if they are missing (needs root or sudo -n), and k8s/validate's pinned npm
+#    packages (npm ci) when they are missing;
 # 2. starts a throwaway PostgreSQL (initdb in a temp dir, 127.0.0.1, free port, fsync on,
 #    max_connections=300) and a throwaway Redis (127.0.0.1, free port, no persistence);
 # 3. exports  CHARITYDAY_TEST_POSTGRES="Host=127.0.0.1;Port=P;Username=postgres;Password=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
@@ -80,7 +81,8 @@ done
 
 [[ -f $SLN ]] || setup_failed "solution $SLN not found in $PWD"
 
-svc_ensure_packages || setup_failed "PostgreSQL/Redis/chromium are not installed"
+svc_ensure_packages || setup_failed "PostgreSQL/Redis/chromium/node are not installed"
+svc_ensure_k8s_validator || true # its tests fail and say so
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/charityday-test.XXXXXX") || setup_failed "mktemp failed"
 chmod 0755 "$WORK" # the postgres user must reach its data dir inside

@@ -2,7 +2,8 @@
 # Throwaway PostgreSQL and Redis servers for tests (no systemd needed).
 #
 # Source this file, then:
-#   svc_ensure_packages            # apt-get install postgresql redis-server prometheus kubernetes-client chromium if missing
+#   svc_ensure_packages            # apt-get install postgresql redis-server prometheus kubernetes-client chromium nodejs npm if missing
+#   svc_ensure_k8s_validator       # npm ci in k8s/validate when its node_modules is missing or older than its lock
 #   svc_pg_start    DIR            # sets SVC_PG_PORT, SVC_PG_BIN, SVC_PG_DATA
 #   svc_redis_start DIR            # sets SVC_REDIS_PORT
 #   svc_redis_stop; svc_pg_stop    # idempotent, safe to call from an EXIT trap
@@ -54,6 +55,27 @@ svc_pg_bindir() {
 # ---------------------------------------------------------------------------------------------
 # Installation
 # ---------------------------------------------------------------------------------------------
+# The k8s/ schema validator's pinned packages (k8s/validate/package-lock.json), installed when
+# node_modules is missing or older than the lock file. A failure is reported, not fatal: only
+# tests/CharityDay.Deploy.Tests need it, and they fail saying what is missing.
+svc_ensure_k8s_validator() {
+  local dir=k8s/validate
+  [[ -f $dir/package-lock.json ]] || return 0
+  [[ $dir/node_modules/.package-lock.json -nt $dir/package-lock.json ]] && return 0
+  local t0; t0=$(svc_now_ms)
+  svc_log "npm ci in $dir"
+  local log; log=$(mktemp)
+  if ! npm ci --prefix "$dir" --ignore-scripts --no-audit --no-fund >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    rm -f "$log"
+    svc_err "npm ci in $dir failed: the k8s schema tests will fail"
+    return 1
+  fi
+  rm -f "$log"
+  touch "$dir/node_modules/.package-lock.json"
+  svc_log "installed $dir/node_modules in $(svc_elapsed "$t0")"
+}
+
 svc_ensure_packages() {
   local -a need=()
   [[ -n "$(svc_pg_bindir)" ]] || need+=(postgresql)
@@ -67,6 +89,9 @@ svc_ensure_packages() {
   [[ -x $SVC_CHROMIUM ]] || need+=(chromium)
   # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not ours
   dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || need+=(fonts-noto-cjk)
+  # node + npm (Debian's nodejs, npm) run k8s/validate, the offline schema check of the overlays.
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
   ((${#need[@]})) || return 0
 
   local -a sudo=()

@@ -4,7 +4,9 @@ using CharityDay.Api.Http;
 using CharityDay.Api.ReadSide;
 using CharityDay.Contracts;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace CharityDay.Api.Auth;
 
@@ -20,11 +22,20 @@ public sealed class AuthOptions
 /// at most <see cref="MaxAge"/> (refreshed in the background after <see cref="FreshFor"/> while it is
 /// used), so a revocation holds on every silo within <see cref="MaxAge"/> and at once on the silo
 /// that revoked it (<see cref="Forget"/>).
+/// <para>
+/// When the key's grain cannot be reached (its silo died and the cluster has not yet declared it
+/// dead: a second or two), the last record read is used for up to <see cref="StaleIfUnreachable"/>
+/// rather than failing every request of that partner on every silo: a silo failover must cost the
+/// campaign on the lost silo a retry, not each partner whose key happened to live there. A revocation
+/// still holds within <see cref="MaxAge"/> wherever the key's grain answers; the revocation itself
+/// needs that grain to answer.
+/// </para>
 /// </summary>
-public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica directory, IOptions<AuthOptions> options)
+public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica directory, IOptions<AuthOptions> options, ILogger<KeyAuthenticator> logger)
 {
     public static readonly TimeSpan FreshFor = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan StaleIfUnreachable = TimeSpan.FromSeconds(10);
 
     private readonly string? _bootstrapHash = string.IsNullOrEmpty(options.Value.BootstrapManagerKey)
         ? null
@@ -83,6 +94,24 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
             {
                 RefreshInBackground(keyId, cached);
                 return cached;
+            }
+            if (age < StaleIfUnreachable)
+            {
+                try
+                {
+                    return await FetchAsync(keyId);
+                }
+                catch (OrleansException error)
+                {
+                    logger.LogWarning("Key {KeyId}: its grain is unreachable ({Error}); using the record read {AgeMs} ms ago",
+                        keyId, error.GetType().Name, (long)age.TotalMilliseconds);
+                    return cached;
+                }
+                catch (TimeoutException)
+                {
+                    logger.LogWarning("Key {KeyId}: its grain timed out; using the record read {AgeMs} ms ago", keyId, (long)age.TotalMilliseconds);
+                    return cached;
+                }
             }
         }
         return await FetchAsync(keyId);
