@@ -25,6 +25,9 @@ public interface ILedgerProofGrain : IGrainWithIntegerKey
 
     /// <summary>The receipt of the partner's donation's acceptance event.</summary>
     [Alias("DonationReceipt")] Task<ReceiptAnswer> DonationReceipt(string partnerId, string donationId);
+
+    /// <summary>The receipt of a use-of-funds report's ledger event (SPEC §6).</summary>
+    [Alias("ReportReceipt")] Task<ReceiptAnswer> ReportReceipt(string projectId, string reportId);
 }
 
 [GenerateSerializer, Immutable, Alias("cd.CheckpointView")]

@@ -70,6 +70,8 @@ public static class PublicEndpoints
             byPartner = project.RaisedByPartner,
             activePledges = project.ActivePledges,
             monthlyPledged = project.MonthlyPledgedFen,
+            spent = project.SpentFen,
+            reportCount = project.ReportCount,
             rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
         });
     }

@@ -61,6 +61,7 @@ public static class DisclosureEndpoints
         asOf = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         raised = d.Projects.Sum(p => p.RaisedFen),
         matched = d.Projects.Sum(p => p.MatchedFen),
+        spent = d.Projects.Sum(p => p.SpentFen),
         refunded = d.Projects.Sum(p => p.RefundedFen),
         donationCount = d.Projects.Sum(p => p.DonationCount),
         projects = d.Projects.Select(p => new
@@ -76,6 +77,8 @@ public static class DisclosureEndpoints
             refunded = p.RefundedFen,
             donationCount = p.DonationCount,
             byPartner = p.RaisedByPartner,
+            spent = p.SpentFen,
+            reportCount = p.ReportCount,
         }),
         pools = d.Pools.Select(p => new { poolId = p.PoolId, sponsor = p.Sponsor, budget = p.BudgetFen, matched = p.MatchedFen, remaining = p.RemainingFen }),
         checkpoints = d.Checkpoints.Select(c => new
@@ -92,14 +95,14 @@ public static class DisclosureEndpoints
     /// </summary>
     private static string Csv(CampaignDisclosure d)
     {
-        var csv = new StringBuilder("projectId,name,organization,raised,matched,refunded,donationCount,matchedByPool,byPartner\r\n");
+        var csv = new StringBuilder("projectId,name,organization,raised,matched,refunded,donationCount,matchedByPool,byPartner,spent,reportCount\r\n");
         foreach (var p in d.Projects)
         {
             csv.Append(CultureInfo.InvariantCulture,
                 $"{ExportColumns.CsvField(p.ProjectId)},{ExportColumns.CsvField(p.Settings?.Name ?? "")},{ExportColumns.CsvField(p.Settings?.Organization ?? "")}," +
                 $"{p.RaisedFen},{p.MatchedFen},{p.RefundedFen},{p.DonationCount}," +
                 $"{ExportColumns.CsvField(string.Join(';', p.MatchedByPool.Select(m => $"{m.PoolId}:{m.MatchedFen}")))}," +
-                $"{ExportColumns.CsvField(string.Join(';', p.RaisedByPartner.Select(e => $"{e.Key}:{e.Value}")))}\r\n");
+                $"{ExportColumns.CsvField(string.Join(';', p.RaisedByPartner.Select(e => $"{e.Key}:{e.Value}")))},{p.SpentFen},{p.ReportCount}\r\n");
         }
         return csv.ToString();
     }
