@@ -46,3 +46,7 @@ public sealed record ReportOutcome(
     [property: Id(1)] ReportView? Report,
     [property: Id(2)] long ProjectSpentFen,
     [property: Id(3)] string? Detail = null);
+
+/// <summary>A page of a project's reports, oldest first; <see cref="Next"/> is the cursor of the next page, if any.</summary>
+[GenerateSerializer, Immutable, Alias("cd.ReportPage")]
+public sealed record ReportPage([property: Id(0)] IReadOnlyList<ReportView> Items, [property: Id(1)] long? Next);
