@@ -149,33 +149,11 @@ public static class ReportEndpoints
             return stray;
         }
         var answer = await grains.GetGrain<ILedgerProofGrain>(0).ReportReceipt(projectId, reportId);
-        switch (answer.Kind)
+        if (answer.Kind == ReceiptResultKind.NotFound)
         {
-            case ReceiptResultKind.NotFound:
-                return ApiProblem.NotFound("reportId", $"report {reportId} of project {projectId} not found");
-            case ReceiptResultKind.NotSealed:
-                context.Response.Headers.RetryAfter = answer.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                var detail = $"report {reportId} is in the ledger, but its checkpoint is not sealed yet; retry after {answer.RetryAfterSeconds} s";
-                return TypedResults.Problem(ApiProblem.Details(StatusCodes.Status409Conflict, "receipt-not-sealed", "The report's checkpoint is not sealed yet.", detail,
-                    [new FieldError("reportId", detail)]));
-            default:
-                var r = answer.Receipt!;
-                // The event exactly as stored (canonical JSON), so what the donor hashes is what was sealed.
-                using (var parsed = JsonDocument.Parse(r.EventJson))
-                {
-                    context.Response.Headers.CacheControl = "public, max-age=60";
-                    return TypedResults.Ok(new
-                    {
-                        @event = parsed.RootElement.Clone(),
-                        leafHash = r.LeafHash,
-                        checkpoint = r.Checkpoint,
-                        index = r.Index,
-                        count = r.Count,
-                        path = r.Path,
-                        root = r.Root,
-                    });
-                }
+            return ApiProblem.NotFound("reportId", $"report {reportId} of project {projectId} not found");
         }
+        return ReceiptEndpoints.Answer(context, answer, "reportId", $"report {reportId}");
     }
 
     private static bool TryParse(Microsoft.Extensions.Primitives.StringValues text, int maxDigits, out long value)
