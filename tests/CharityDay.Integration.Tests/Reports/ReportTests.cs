@@ -74,13 +74,14 @@ public abstract class ReportTests(Deployment deployment)
         Assert.Equal(["all", "fix"], (await ReportClient.ListAllAsync(_api, scene.Project, pageSize: 1)).Select(r => r["reportId"]!.GetValue<string>()));
 
         // The disclosure shows spent beside raised.
-        var disclosure = await LedgerProofClient(scene.CampaignId);
+        var disclosure = await DisclosureShowingSpentAsync(scene.CampaignId);
         var line = disclosure["projects"].AsArray().Single(p => p!["projectId"]!.GetValue<string>() == scene.Project)!;
         Assert.Equal(2_000, line["spent"]!.GetValue<long>());
         Assert.Equal(2, line["reportCount"]!.GetValue<long>());
     }
 
-    private async Task<ApiResponse> LedgerProofClient(string campaignId)
+    /// <summary>The disclosure once it shows the reports (it is at most a few seconds old).</summary>
+    private async Task<ApiResponse> DisclosureShowingSpentAsync(string campaignId)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
