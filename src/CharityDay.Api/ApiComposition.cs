@@ -85,6 +85,7 @@ public static class ApiComposition
         app.MapPublicReads();
         app.MapCheckpoints();
         app.MapReceipts();
+        Reports.ReportEndpoints.MapReports(app);
         app.MapTeams();
         app.MapPledges();
         app.MapCatalogAdmin();

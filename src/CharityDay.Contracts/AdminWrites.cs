@@ -51,6 +51,9 @@ public static class AdminRefusals
 
     /// <summary>The write could not be known to have committed or not: retry with the same Idempotency-Key.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>SPEC §6: the change would leave a project with less raised + matched than it reported spent (422).</summary>
+    public const string ExceedsUnspent = "exceeds-unspent";
 }
 
 /// <summary>A settings row as stored: the record's JSON and its ETag.</summary>

@@ -76,6 +76,8 @@ public enum RefundResultKind
     Refunded,
     AlreadyRefunded,
     NotFound,
+    /// <summary>SPEC §6: the project has reported spending more than it would keep; nothing changed.</summary>
+    ExceedsUnspent,
 }
 
 [GenerateSerializer, Immutable, Alias("cd.RefundOutcome")]

@@ -49,6 +49,9 @@ public interface ICampaignGrain : IGrainWithStringKey
 
     /// <summary>SPEC §7: cancels a pledge (idempotent); its later charges are 422.</summary>
     [Alias("CancelPledge")] Task<PledgeOutcome> CancelPledge(string partnerId, string pledgeId);
+
+    /// <summary>SPEC §6: files a use-of-funds report under the spent bound; durable (with its ledger event) before the answer.</summary>
+    [Alias("FileReport")] Task<ReportOutcome> FileReport(ReportView report);
 }
 
 [Alias("cd.IPartnerGrain")]

@@ -25,6 +25,12 @@ public interface ILedgerProofGrain : IGrainWithIntegerKey
 
     /// <summary>The receipt of the partner's donation's acceptance event.</summary>
     [Alias("DonationReceipt")] Task<ReceiptAnswer> DonationReceipt(string partnerId, string donationId);
+
+    /// <summary>The receipt of a use-of-funds report's ledger event (SPEC §6).</summary>
+    [Alias("ReportReceipt")] Task<ReceiptAnswer> ReportReceipt(string projectId, string reportId);
+
+    /// <summary>The project's use-of-funds reports in filing order after the cursor (a report's event seq), and the next cursor.</summary>
+    [Alias("Reports")] Task<ReportPage> Reports(string projectId, long afterSeq, int limit);
 }
 
 [GenerateSerializer, Immutable, Alias("cd.CheckpointView")]

@@ -63,6 +63,7 @@ public static partial class AdminHttp
                 AdminRefusals.PreconditionFailed => ApiProblem.PreconditionFailed(refusal.Field, refusal.Detail),
                 AdminRefusals.IdempotencyConflict => ApiProblem.IdempotencyConflict(refusal.Field, refusal.Detail),
                 AdminRefusals.Unavailable => ApiProblem.Unavailable(refusal.Field, refusal.Detail),
+                AdminRefusals.ExceedsUnspent => ApiProblem.NotAllowed("clawback-exceeds-unspent", "A project has already reported spending this money.", refusal.Field, refusal.Detail),
                 _ => ApiProblem.Invalid(refusal.Field, refusal.Detail),
             };
         }

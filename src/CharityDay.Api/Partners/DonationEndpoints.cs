@@ -211,6 +211,9 @@ public static class DonationEndpoints
         return outcome.Kind switch
         {
             RefundResultKind.NotFound => ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}"),
+            // SPEC §6: the project reported spending money this refund would take back; nothing changed.
+            RefundResultKind.ExceedsUnspent => ApiProblem.NotAllowed("refund-exceeds-unspent", "The project has already reported spending this money.", "donationId",
+                $"refunding donation {donationId} would leave its project with less raised + matched than it has reported spent; the campaign's manager files a correcting use-of-funds report first"),
             // SPEC §2: refunding twice returns the same result, so a repeat answers exactly what the first did.
             _ => TypedResults.Ok(DonationJson.Of(outcome.Donation!, replayed: false)),
         };

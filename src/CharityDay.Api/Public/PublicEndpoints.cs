@@ -76,6 +76,8 @@ public static class PublicEndpoints
             ByPartner = project.RaisedByPartner,
             ActivePledges = project.ActivePledges,
             MonthlyPledged = project.MonthlyPledgedFen,
+            Spent = project.SpentFen,
+            ReportCount = project.ReportCount,
             Rollup = new RollupTotals { Raised = project.Rollup.RaisedFen, Matched = project.Rollup.MatchedFen, DonationCount = project.Rollup.DonationCount },
         });
     }

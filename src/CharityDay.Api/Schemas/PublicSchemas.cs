@@ -32,6 +32,12 @@ public sealed record ProjectTotals
     [Description("The sum of the active pledges' monthly amounts, in fen.")]
     public required long MonthlyPledged { get; init; }
 
+    [Description("What the project reported spending, net of corrections (use-of-funds reports, SPEC §6).")]
+    public required long Spent { get; init; }
+
+    [Description("Use-of-funds reports filed for this project.")]
+    public required long ReportCount { get; init; }
+
     [Description("This project and all its sub-projects.")]
     public required RollupTotals Rollup { get; init; }
 }

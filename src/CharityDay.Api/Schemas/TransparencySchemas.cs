@@ -76,6 +76,11 @@ public sealed record DisclosedProject
 
     [Description("Raised by partner id.")]
     public required IReadOnlyDictionary<string, long> ByPartner { get; init; }
+
+    [Description("What the project reported spending (use-of-funds reports, SPEC §6).")]
+    public required long Spent { get; init; }
+
+    public required long ReportCount { get; init; }
 }
 
 [Description("One pool's line of a campaign's disclosure (fen).")]
@@ -112,6 +117,10 @@ public sealed record CampaignDisclosureView
 
     public required long Raised { get; init; }
     public required long Matched { get; init; }
+
+    [Description("Use-of-funds reports' spending, all projects (SPEC §6).")]
+    public required long Spent { get; init; }
+
     public required long Refunded { get; init; }
     public required long DonationCount { get; init; }
     public required IEnumerable<DisclosedProject> Projects { get; init; }

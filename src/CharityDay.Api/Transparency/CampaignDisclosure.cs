@@ -14,6 +14,11 @@ public sealed record ProjectDisclosure(
     IReadOnlyList<(string PoolId, string? Sponsor, long MatchedFen)> MatchedByPool)
 {
     public long MatchedFen => MatchedByPool.Sum(m => m.MatchedFen);
+
+    /// <summary>SPEC §6 "Use of funds": what the project reported spent, and in how many reports (from the public snapshot).</summary>
+    public long SpentFen { get; init; }
+
+    public int ReportCount { get; init; }
 }
 
 /// <summary>One pool's line: what its sponsor put up and where it stands.</summary>
@@ -54,7 +59,11 @@ public sealed record CampaignDisclosure(
             raised[id].GroupBy(r => r.PartnerId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Sum(r => r.RaisedFen), StringComparer.Ordinal),
             [.. matched[id].GroupBy(m => m.PoolId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, sponsors.GetValueOrDefault(g.Key), g.Sum(m => m.MatchedFen)))])).ToList();
+                .Select(g => (g.Key, sponsors.GetValueOrDefault(g.Key), g.Sum(m => m.MatchedFen)))])
+        {
+            SpentFen = snapshot?.Projects.GetValueOrDefault(id)?.SpentFen ?? 0,
+            ReportCount = snapshot?.Projects.GetValueOrDefault(id)?.ReportCount ?? 0,
+        }).ToList();
         var matchedByPool = figures.Matched.GroupBy(m => m.PoolId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(m => m.MatchedFen), StringComparer.Ordinal);
         var pools = (snapshot?.Pools ?? []).Select(p => new PoolDisclosure(p.PoolId, p.Sponsor, p.BudgetFen, matchedByPool.GetValueOrDefault(p.PoolId))).ToList();
         return new CampaignDisclosure(campaignId, snapshot?.Settings.Name, projects, pools, checkpoints);

@@ -62,6 +62,7 @@ public static class DisclosureEndpoints
         AsOf = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         Raised = d.Projects.Sum(p => p.RaisedFen),
         Matched = d.Projects.Sum(p => p.MatchedFen),
+        Spent = d.Projects.Sum(p => p.SpentFen),
         Refunded = d.Projects.Sum(p => p.RefundedFen),
         DonationCount = d.Projects.Sum(p => p.DonationCount),
         Projects = d.Projects.Select(p => new DisclosedProject
@@ -77,6 +78,8 @@ public static class DisclosureEndpoints
             Refunded = p.RefundedFen,
             DonationCount = p.DonationCount,
             ByPartner = p.RaisedByPartner,
+            Spent = p.SpentFen,
+            ReportCount = p.ReportCount,
         }),
         Pools = d.Pools.Select(p => new DisclosedPool { PoolId = p.PoolId, Sponsor = p.Sponsor, Budget = p.BudgetFen, Matched = p.MatchedFen, Remaining = p.RemainingFen }),
         Checkpoints = d.Checkpoints.Select(c => new DisclosedCheckpoint
@@ -93,14 +96,14 @@ public static class DisclosureEndpoints
     /// </summary>
     private static string Csv(CampaignDisclosure d)
     {
-        var csv = new StringBuilder("projectId,name,organization,raised,matched,refunded,donationCount,matchedByPool,byPartner\r\n");
+        var csv = new StringBuilder("projectId,name,organization,raised,matched,refunded,donationCount,matchedByPool,byPartner,spent,reportCount\r\n");
         foreach (var p in d.Projects)
         {
             csv.Append(CultureInfo.InvariantCulture,
                 $"{ExportColumns.CsvField(p.ProjectId)},{ExportColumns.CsvField(p.Settings?.Name ?? "")},{ExportColumns.CsvField(p.Settings?.Organization ?? "")}," +
                 $"{p.RaisedFen},{p.MatchedFen},{p.RefundedFen},{p.DonationCount}," +
                 $"{ExportColumns.CsvField(string.Join(';', p.MatchedByPool.Select(m => $"{m.PoolId}:{m.MatchedFen}")))}," +
-                $"{ExportColumns.CsvField(string.Join(';', p.RaisedByPartner.Select(e => $"{e.Key}:{e.Value}")))}\r\n");
+                $"{ExportColumns.CsvField(string.Join(';', p.RaisedByPartner.Select(e => $"{e.Key}:{e.Value}")))},{p.SpentFen},{p.ReportCount}\r\n");
         }
         return csv.ToString();
     }

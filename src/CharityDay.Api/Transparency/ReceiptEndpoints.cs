@@ -35,32 +35,39 @@ public static class ReceiptEndpoints
             return ApiProblem.RateLimited($"partner {caller.PartnerId} asked for too many unknown donation ids; at most {DonationMissBudget.MissesPerSecond} per second");
         }
         var answer = await grains.GetGrain<ILedgerProofGrain>(0).DonationReceipt(caller.PartnerId!, donationId);
-        switch (answer.Kind)
+        if (answer.Kind == ReceiptResultKind.NotFound)
         {
-            case ReceiptResultKind.NotFound:
-                misses.Missed(caller.PartnerId!);
-                return ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}");
-            case ReceiptResultKind.NotSealed:
-                context.Response.Headers.RetryAfter = answer.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var detail = $"donation {donationId} is in the ledger, but its checkpoint is not sealed yet; retry after {answer.RetryAfterSeconds} s";
-                return TypedResults.Problem(ApiProblem.Details(StatusCodes.Status409Conflict, "receipt-not-sealed", "The donation's checkpoint is not sealed yet.", detail,
-                    [new FieldError("donationId", detail)]));
-            default:
-                var r = answer.Receipt!;
-                // The event exactly as stored (canonical JSON), so what the partner hashes is what was sealed.
-                using (var parsed = JsonDocument.Parse(r.EventJson))
-                {
-                    return TypedResults.Ok(new DonationReceipt
-                    {
-                        Event = parsed.RootElement.Clone(),
-                        LeafHash = r.LeafHash,
-                        Checkpoint = r.Checkpoint,
-                        Index = r.Index,
-                        Count = r.Count,
-                        Path = r.Path,
-                        Root = r.Root,
-                    });
-                }
+            misses.Missed(caller.PartnerId!);
+            return ApiProblem.NotFound("donationId", $"donation {donationId} not found for partner {caller.PartnerId}");
         }
+        return Answer(context, answer, "donationId", $"donation {donationId}");
+    }
+
+    /// <summary>
+    /// A found or unsealed receipt as SPEC §6 answers it (a donation's and a use-of-funds report's alike):
+    /// 409 with Retry-After until sealed, else the event exactly as stored (canonical JSON), so what is
+    /// hashed is what was sealed.
+    /// </summary>
+    public static IResult Answer(HttpContext context, ReceiptAnswer answer, string field, string subject)
+    {
+        if (answer.Kind == ReceiptResultKind.NotSealed)
+        {
+            context.Response.Headers.RetryAfter = answer.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var detail = $"{subject} is in the ledger, but its checkpoint is not sealed yet; retry after {answer.RetryAfterSeconds} s";
+            return TypedResults.Problem(ApiProblem.Details(StatusCodes.Status409Conflict, "receipt-not-sealed", "The checkpoint is not sealed yet.", detail,
+                [new FieldError(field, detail)]));
+        }
+        var r = answer.Receipt!;
+        using var parsed = JsonDocument.Parse(r.EventJson);
+        return TypedResults.Ok(new DonationReceipt
+        {
+            Event = parsed.RootElement.Clone(),
+            LeafHash = r.LeafHash,
+            Checkpoint = r.Checkpoint,
+            Index = r.Index,
+            Count = r.Count,
+            Path = r.Path,
+            Root = r.Root,
+        });
     }
 }

@@ -47,6 +47,9 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> PledgeWrites = Meter.CreateCounter<long>(
         "charityday.pledge_writes", "{write}", "Monthly pledge creations, replacements and cancellations, by campaign, action and result.");
 
+    public static readonly Counter<long> ReportWrites = Meter.CreateCounter<long>(
+        "charityday.report_writes", "{report}", "Use-of-funds reports (SPEC §6) filed, replayed and refused, by result.");
+
     public static readonly Counter<long> Clawbacks = Meter.CreateCounter<long>(
         "charityday.clawbacks", "{clawback}", "Donor clawbacks on a pool.");
 

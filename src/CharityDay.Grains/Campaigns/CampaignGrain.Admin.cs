@@ -179,6 +179,8 @@ public sealed partial class CampaignGrain
                 var clawbackSeq = await NextEventSeqAsync();
                 reversed = await Fenced(() => ledger.ClawbackAsync(CampaignId, poolId, donorId, reason, request.CallerKeyId, at, _fence, matches =>
                 {
+                    // SPEC §6: refused inside the transaction (nothing written) when a project would keep less than it reported spent.
+                    ThrowIfSpentExceeded(matches);
                     var returned = matches.Sum(m => m.AmountFen);
                     var body = new { poolId, donorId, partnerId, reason, matchesReversed = matches.Count, amountReturned = returned };
                     answer = AdminCommits.Success(200, body, null);
@@ -207,6 +209,11 @@ public sealed partial class CampaignGrain
             {
                 _lastEventSeq = null;
                 return Counted("pool.clawback", await AdminCommits.ReplayAsync(admin, request) ?? AdminCommits.Unknown(target));
+            }
+            catch (SpentBoundException exceeded)
+            {
+                _lastEventSeq = null;
+                return Counted("pool.clawback", AdminAnswer.Refused(AdminRefusals.ExceedsUnspent, "poolId", exceeded.Message));
             }
             catch (Exception e) when (e is not AdminCommitRefusedException)
             {

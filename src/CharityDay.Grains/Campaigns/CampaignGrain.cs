@@ -66,6 +66,7 @@ public sealed partial class CampaignGrain(
         await RebuildFromLedgerAsync("activation", cancellationToken);
         await LoadTeamsAsync(cancellationToken);
         await LoadPledgesAsync(cancellationToken);
+        await LoadSpentAsync(cancellationToken);
         WakeSealer();
         CharityDayTelemetry.ActivationDuration.Record(time.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("campaign", CampaignId));
@@ -106,7 +107,7 @@ public sealed partial class CampaignGrain(
         _catalogStale = false;
     }
 
-    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges);
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges, SpentOf);
 
     private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
         new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations, writeOptions.Value.DonorsKept), TimeZone, Now);
@@ -147,6 +148,14 @@ public sealed partial class CampaignGrain(
             if (donation.Status == DonationStatus.Refunded)
             {
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, donation.ToView());
+            }
+            // SPEC §6: what the project keeps must still cover what it reported spent (CampaignGrain.Reports).
+            if (!SpentAllowsLoss(donation.ProjectId, donation.AmountFen + donation.Matches.Where(m => m.IsLive).Sum(m => m.AmountFen)))
+            {
+                CharityDayTelemetry.ReportWrites.Add(1, new KeyValuePair<string, object?>("result", "RefundRefused"));
+                logger.LogInformation("Refund of donation {DonationId} of partner {PartnerId} refused: project {ProjectId} has reported spending more than it would keep",
+                    donationId, partnerId, donation.ProjectId);
+                return new RefundOutcome(RefundResultKind.ExceedsUnspent, donation.ToView());
             }
             var at = Now();
             var seq = await NextEventSeqAsync();

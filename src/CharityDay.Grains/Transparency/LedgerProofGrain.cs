@@ -26,9 +26,20 @@ public sealed class LedgerProofGrain(ILedgerStore ledger, TimeProvider time, IOp
         return new CheckpointPage(page, items.Count > limit ? page[^1].Seq : null);
     }
 
-    public async Task<ReceiptAnswer> DonationReceipt(string partnerId, string donationId)
+    public Task<ReceiptAnswer> DonationReceipt(string partnerId, string donationId) => ReceiptOf(ReceiptKeys.Donation(partnerId, donationId));
+
+    public Task<ReceiptAnswer> ReportReceipt(string projectId, string reportId) => ReceiptOf(ReceiptKeys.Report(projectId, reportId));
+
+    public async Task<ReportPage> Reports(string projectId, long afterSeq, int limit)
     {
-        if (await ledger.FindReceiptEventAsync(ReceiptKeys.Donation(partnerId, donationId)) is not var (campaignId, evt))
+        var rows = await ledger.ProjectReportsAsync(projectId, afterSeq, limit + 1);
+        var page = rows.Take(limit).Select(r => ReportView.Of(r.Report, r.CampaignId, r.Seq, r.FiledAt)).ToList();
+        return new ReportPage(page, rows.Count > limit ? page[^1].Seq : null);
+    }
+
+    private async Task<ReceiptAnswer> ReceiptOf(string receiptKey)
+    {
+        if (await ledger.FindReceiptEventAsync(receiptKey) is not var (campaignId, evt))
         {
             return new ReceiptAnswer(ReceiptResultKind.NotFound, null, 0);
         }

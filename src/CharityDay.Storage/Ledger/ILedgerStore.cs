@@ -79,4 +79,17 @@ public interface ILedgerStore : ILedgerProofStore
 
     /// <summary>Every team named in the campaign.</summary>
     Task<IReadOnlyList<LedgerTeam>> CampaignTeamsAsync(string campaignId, CancellationToken ct = default);
+
+    /// <summary>Files a use-of-funds report (SPEC §6) with its ledger event, in one transaction, under the campaign's writer fence.</summary>
+    /// <exception cref="FencedOutException">A newer activation claimed the campaign.</exception>
+    /// <exception cref="EventSequenceException">The event's seq does not follow the campaign's last; nothing was written.</exception>
+    Task FileReportAsync(LedgerReport report, LedgerEvent reportEvent, WriterFence? fence = null, CancellationToken ct = default);
+
+    Task<LedgerReport?> GetReportAsync(string projectId, string reportId, CancellationToken ct = default);
+
+    /// <summary>The project's reports in filing order, after the one whose event is <paramref name="afterSeq"/>.</summary>
+    Task<IReadOnlyList<LedgerReport>> ProjectReportsAsync(string projectId, long afterSeq, int limit, CancellationToken ct = default);
+
+    /// <summary>Spent and report count per project of the campaign.</summary>
+    Task<IReadOnlyDictionary<string, (long SpentFen, int Count)>> CampaignSpentAsync(string campaignId, CancellationToken ct = default);
 }

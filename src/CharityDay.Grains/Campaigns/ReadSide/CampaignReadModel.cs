@@ -15,7 +15,8 @@ public sealed class CampaignReadModel(
     IReadOnlyDictionary<string, ProjectSettings> projects,
     IReadOnlyDictionary<string, ProjectTotals> totals,
     TeamBoardModel? teams = null,
-    CharityDay.Domain.Giving.PledgeBook? pledges = null)
+    CharityDay.Domain.Giving.PledgeBook? pledges = null,
+    Func<string, (long SpentFen, int Count)>? spent = null)
 {
     /// <summary>Guards roll-up walks against a parent cycle (parents are checked acyclic when set).</summary>
     private const int MaxDepth = 256;
@@ -145,7 +146,8 @@ public sealed class CampaignReadModel(
             _campaignTotals = _campaignTotals.Plus(own).Plus(Negate(before?.Own ?? Totals.Zero));
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
             var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
-            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged);
+            var (spentFen, reportCount) = spent?.Invoke(id) ?? default;
+            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged, spentFen, reportCount);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();
