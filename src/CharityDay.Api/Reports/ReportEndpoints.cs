@@ -2,11 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using CharityDay.Api.Auth;
 using CharityDay.Api.Http;
+using CharityDay.Api.OpenApi;
 using CharityDay.Api.Public;
 using CharityDay.Api.ReadSide;
+using CharityDay.Api.Schemas;
 using CharityDay.Api.Transparency;
 using CharityDay.Contracts;
 using CharityDay.Domain;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,31 +28,33 @@ public static class ReportEndpoints
 
     public static void MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/admin/projects/{projectId}/reports", File);
-        var reads = app.MapGroup("").RequireRateLimiting(PublicReadLimits.Policy);
-        reads.MapGet("/v1/projects/{projectId}/reports", List);
-        reads.MapGet("/v1/projects/{projectId}/reports/{reportId}/receipt", Receipt);
+        app.MapGroup("/v1/admin/projects").WithTags("Use of funds").WithIdentifiers("projectId")
+            .MapPost("/{projectId}/reports", File).WithName("FileReport").RequireAuthorization(KeyPolicies.Manager)
+            .WithSummary("File a use-of-funds report (201; the same reportId and payload: 200 replay; another payload: 409)")
+            .Accepts<ReportBody>("application/json")
+            .Produces<ReportFiled>(StatusCodes.Status201Created).Produces<ReportFiled>()
+            .ProducesProblems(400, 401, 403, 404, 409, 413, 422, 503);
+        var reads = app.MapGroup("/v1/projects/{projectId}/reports").WithTags("Use of funds")
+            .RequireRateLimiting(PublicReadLimits.Policy).WithIdentifiers("projectId", "reportId")
+            .ProducesProblems(400, 404, 429, 503);
+        reads.MapGet("", List).WithName("ListReports")
+            .WithSummary("A project's use-of-funds reports in filing order, a page at a time (?limit=, ?after=)")
+            .Produces<ReportListPage>();
+        reads.MapGet("/{reportId}/receipt", Receipt).WithName("GetReportReceipt")
+            .WithSummary("A report's receipt: its ledger event and audit path to a sealed checkpoint (409 until sealed)")
+            .Produces<DonationReceipt>().ProducesProblems(409);
     }
 
-    private static async Task<IResult> File(HttpContext context, string projectId, IGrainFactory grains)
+    private static async Task<IResult> File(HttpContext context, Caller caller, string projectId, IGrainFactory grains, IAuthorizationService authorization)
     {
-        var (caller, denied) = await Guard.RequireAsync(context, Roles.Manager);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         if (await grains.GetGrain<IAdminReadGrain>(0).GetSetting(AdminKinds.Project, projectId) is not { } row)
         {
             return ApiProblem.NotFound("projectId", $"project {projectId} does not exist");
         }
         var campaignId = AdminSettingsJson.Load<ProjectSettings>(row.SettingsJson).CampaignId;
-        if (!caller!.CanManage(campaignId))
+        if (await authorization.RefuseAsync(caller, campaignId, write: true) is { } outOfScope)
         {
-            return Guard.OutOfScope(campaignId);
+            return outOfScope;
         }
         var (body, malformed) = await JsonBody.ReadObjectAsync(context.Request, JsonBody.DefaultLimitBytes);
         if (malformed is not null)
@@ -73,35 +78,31 @@ public static class ReportEndpoints
     }
 
     /// <summary>The report and the project's spent after it (for a replay: now).</summary>
-    private static object Answer(ReportOutcome outcome) => new
+    private static ReportFiled Answer(ReportOutcome outcome) => new()
     {
-        projectId = outcome.Report!.ProjectId,
-        reportId = outcome.Report.ReportId,
-        report = Json(outcome.Report),
-        spent = outcome.ProjectSpentFen,
+        ProjectId = outcome.Report!.ProjectId,
+        ReportId = outcome.Report.ReportId,
+        Report = Json(outcome.Report),
+        Spent = outcome.ProjectSpentFen,
     };
 
     /// <summary>A report as SPEC §6 shows it, in the list and in a filing's answer.</summary>
-    public static object Json(ReportView r) => new
+    public static ReportEntry Json(ReportView r) => new()
     {
-        reportId = r.ReportId,
-        projectId = r.ProjectId,
-        campaignId = r.CampaignId,
-        at = r.At,
-        title = r.Title,
-        spent = r.SpentFen,
-        items = r.Items.Select(i => new { description = i.Description, quantity = i.Quantity, unit = i.Unit }),
-        evidenceUrl = r.EvidenceUrl,
-        seq = r.Seq,
-        filedAt = r.FiledAt,
+        ReportId = r.ReportId,
+        ProjectId = r.ProjectId,
+        CampaignId = r.CampaignId,
+        At = r.At,
+        Title = r.Title,
+        Spent = r.SpentFen,
+        Items = r.Items.Select(i => new ReportItem { Description = i.Description, Quantity = i.Quantity, Unit = i.Unit }),
+        EvidenceUrl = r.EvidenceUrl,
+        Seq = r.Seq,
+        FiledAt = r.FiledAt,
     };
 
     private static async Task<IResult> List(string projectId, HttpRequest request, HttpResponse response, CatalogReplica catalog, IGrainFactory grains)
     {
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
         var query = new StrictQuery(request, "after", "limit");
         if (query.HasErrors)
         {
@@ -127,23 +128,15 @@ public static class ReportEndpoints
         }
         var page = await grains.GetGrain<ILedgerProofGrain>(0).Reports(projectId, after, limit);
         response.Headers.CacheControl = "public, max-age=1";
-        return TypedResults.Ok(new
+        return TypedResults.Ok(new ReportListPage
         {
-            items = page.Items.Select(Json),
-            next = page.Next?.ToString(CultureInfo.InvariantCulture),
+            Items = page.Items.Select(Json),
+            Next = page.Next?.ToString(CultureInfo.InvariantCulture),
         });
     }
 
-    private static async Task<IResult> Receipt(HttpContext context, string projectId, string reportId, CatalogReplica catalog, IGrainFactory grains)
+    private static async Task<IResult> Receipt(HttpContext context, string projectId, string reportId, IGrainFactory grains)
     {
-        if (!Identifiers.IsValid(projectId))
-        {
-            return ApiProblem.InvalidId("projectId");
-        }
-        if (!Identifiers.IsValid(reportId))
-        {
-            return ApiProblem.InvalidId("reportId");
-        }
         if (await JsonBody.ReadNoFieldsAsync(context.Request) is { } stray)
         {
             return stray;

@@ -24,6 +24,10 @@ public static class SpecPaths
         // §6 transparency, public
         new("get", "/v1/campaigns/{campaignId}/disclosure", NeedsKey: false),
         new("get", "/v1/campaigns/{campaignId}/checkpoints", NeedsKey: false),
+        // §6 use of funds
+        new("post", "/v1/admin/projects/{projectId}/reports"),
+        new("get", "/v1/projects/{projectId}/reports", NeedsKey: false),
+        new("get", "/v1/projects/{projectId}/reports/{reportId}/receipt", NeedsKey: false),
         // §6 exports and statements
         new("get", "/v1/exports/donations"),
         new("get", "/v1/exports/summary"),
