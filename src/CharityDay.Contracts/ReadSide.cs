@@ -10,7 +10,8 @@ public sealed record ProjectReadModel(
     [property: Id(2)] IReadOnlyDictionary<string, long> RaisedByPartner,
     [property: Id(3)] Totals Rollup,
     [property: Id(4)] int ActivePledges = 0,
-    [property: Id(5)] long MonthlyPledgedFen = 0);
+    [property: Id(5)] long MonthlyPledgedFen = 0,
+    [property: Id(6)] long PointsDonated = 0);
 
 /// <summary>
 /// What a campaign's writer publishes for the public reads (SPEC §4 "Reads never slow the burst"):

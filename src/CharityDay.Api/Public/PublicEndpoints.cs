@@ -70,6 +70,7 @@ public static class PublicEndpoints
             byPartner = project.RaisedByPartner,
             activePledges = project.ActivePledges,
             monthlyPledged = project.MonthlyPledgedFen,
+            pointsDonated = project.PointsDonated,
             rollup = new { raised = project.Rollup.RaisedFen, matched = project.Rollup.MatchedFen, donationCount = project.Rollup.DonationCount },
         });
     }

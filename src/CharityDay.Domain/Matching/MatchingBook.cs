@@ -138,6 +138,11 @@ public sealed class MatchingBook
                     donorDay?.Add(pool.PoolId, match.AmountFen, 1);
                 }
                 matches.Add(match);
+                if (donation.IsPointsGift)
+                {
+                    // One conversion pool pays a points gift: the first of its programme, in stacking order, that can pay a fen.
+                    break;
+                }
             }
         }
         return matches;

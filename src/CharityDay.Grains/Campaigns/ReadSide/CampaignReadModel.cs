@@ -145,7 +145,8 @@ public sealed class CampaignReadModel(
             _campaignTotals = _campaignTotals.Plus(own).Plus(Negate(before?.Own ?? Totals.Zero));
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
             var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
-            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged);
+            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged,
+                totals.GetValueOrDefault(id)?.PointsDonated ?? 0);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();
