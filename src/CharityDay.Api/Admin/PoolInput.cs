@@ -157,7 +157,8 @@ public static partial class PoolInput
             program = given;
         }
         var rate = program is null ? null : current?.FenPer1000Points;
-        if (f.Has("fenPer1000Points"))
+        // An explicit null is what the admin GET shows for a ratio pool: a round trip keeps it one.
+        if (f.Has("fenPer1000Points") && !(program is null && f.IsExplicitNull("fenPer1000Points")))
         {
             if (program is null)
             {

@@ -24,9 +24,9 @@ public static class DonationInput
         var projectId = fields.Id("projectId", required: true);
         var donorId = fields.Id("donorId", required: true);
         // SPEC §7: a points gift gives points and pointsProgram instead of amount.
-        var pointsGift = fields.Has("points") || fields.Has("pointsProgram");
+        var pointsGift = PointsInput.Given(fields, "points") || PointsInput.Given(fields, "pointsProgram");
         var amount = fields.Long("amount", required: !pointsGift, Money.MinDonationFen, Money.MaxDonationFen);
-        var (points, pointsProgram) = PointsInput.Read(fields, amountGiven: fields.Has("amount"));
+        var (points, pointsProgram) = PointsInput.Read(fields, amountGiven: PointsInput.Given(fields, "amount"));
         var currency = fields.Text("currency", required: false, maxLength: 16);
         var occurredAt = fields.Instant("occurredAt");
         var teamId = fields.Id("teamId", required: false);

@@ -9,7 +9,7 @@ public static class PointsInput
     /// <returns>Both null for an ordinary gift; errors are left on <paramref name="fields"/>.</returns>
     public static (long? Points, string? PointsProgram) Read(FieldReader fields, bool amountGiven)
     {
-        if (!fields.Has("points") && !fields.Has("pointsProgram"))
+        if (!Given(fields, "points") && !Given(fields, "pointsProgram"))
         {
             return (null, null);
         }
@@ -21,4 +21,7 @@ public static class PointsInput
         }
         return (points, program);
     }
+
+    /// <summary>Present and not null: an explicit null reads as absent, as for the other optional fields.</summary>
+    public static bool Given(FieldReader fields, string name) => fields.Has(name) && !fields.IsExplicitNull(name);
 }
