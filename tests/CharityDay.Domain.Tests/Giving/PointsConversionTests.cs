@@ -98,6 +98,17 @@ public sealed class PointsConversionTests
     }
 
     [Fact]
+    public void A_refused_points_gift_leaves_no_trace_in_the_donors_minute()
+    {
+        var s = new Scenario(Scenario.Pool("open") with { PerDonorMinuteCount = 1 }, Conversion(budgetFen: 100));
+        Assert.Empty(GivePoints(s, 50, program: "airline").Matches);
+        Assert.Equal(200, s.Give(200).Of("open"));
+        Assert.Equal(100, GivePoints(s, 500).Total);
+        // The paid gift counts in the minute: the next ordinary gift is the donor's third.
+        Assert.Equal(0, s.Give(200).Of("open"));
+    }
+
+    [Fact]
     public void A_refunded_gifts_payment_goes_back_to_its_pool()
     {
         var s = new Scenario(Conversion(budgetFen: 500));

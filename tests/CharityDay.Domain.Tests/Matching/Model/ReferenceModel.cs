@@ -86,6 +86,11 @@ internal sealed class ReferenceModel
                 }
             }
         }
+        if (donation.PointsProgram is not null && decisions.All(d => d.MatchFen == 0))
+        {
+            // SPEC §7: a points gift no pool pays is refused, and nothing of it is recorded.
+            Donations.Remove(donation);
+        }
         return decisions;
     }
 
