@@ -46,6 +46,8 @@ public static class AdminJson
         ["paused"] = p.Paused,
         ["pledgesOnly"] = p.PledgesOnly,
         ["firstChargeOnly"] = p.FirstChargeOnly,
+        ["pointsProgram"] = p.PointsProgram,
+        ["fenPer1000Points"] = p.FenPer1000Points,
     };
 
     public static Dictionary<string, object?> PoolWithUsage(PoolSettings p, PoolUsageView usage)

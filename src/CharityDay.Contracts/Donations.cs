@@ -11,7 +11,13 @@ public sealed record DonationRequest(
     [property: Id(6)] DateTimeOffset? OccurredAt,
     [property: Id(7)] string? TeamId,
     [property: Id(8)] string? Channel,
-    [property: Id(9)] string? PledgeId = null);
+    [property: Id(9)] string? PledgeId = null,
+    [property: Id(10)] long? Points = null,
+    [property: Id(11)] string? PointsProgram = null)
+{
+    /// <summary>SPEC §7: a points gift (<c>points</c> and <c>pointsProgram</c> instead of <c>amount</c>, which is 0 here).</summary>
+    public bool IsPointsGift => PointsProgram is not null;
+}
 
 [GenerateSerializer, Immutable, Alias("cd.MatchView")]
 public sealed record MatchView(
@@ -36,7 +42,9 @@ public sealed record DonationView(
     [property: Id(11)] DateTimeOffset AcceptedAt,
     [property: Id(12)] IReadOnlyList<MatchView> Matches,
     [property: Id(13)] DateTimeOffset? RefundedAt,
-    [property: Id(14)] string? PledgeId = null);
+    [property: Id(14)] string? PledgeId = null,
+    [property: Id(15)] long? Points = null,
+    [property: Id(16)] string? PointsProgram = null);
 
 public static class DonationStatus
 {
@@ -58,6 +66,9 @@ public enum DonationResultKind
 
     /// <summary>SPEC §7: the pledge was already charged this campaign-local month (409).</summary>
     PledgeAlreadyCharged,
+
+    /// <summary>SPEC §7: no conversion pool of the program can pay a fen for the points (422, nothing recorded).</summary>
+    PointsNotConvertible,
     Overloaded,
     Failed,
 }

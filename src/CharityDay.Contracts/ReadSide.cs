@@ -12,7 +12,8 @@ public sealed record ProjectReadModel(
     [property: Id(4)] int ActivePledges = 0,
     [property: Id(5)] long MonthlyPledgedFen = 0,
     [property: Id(6)] long SpentFen = 0,
-    [property: Id(7)] int ReportCount = 0);
+    [property: Id(7)] int ReportCount = 0,
+    [property: Id(8)] long PointsDonated = 0);
 
 /// <summary>
 /// What a campaign's writer publishes for the public reads (SPEC §4 "Reads never slow the burst"):

@@ -60,7 +60,9 @@ public sealed record PoolSettings(
     [property: Id(18)] bool Paused,
     [property: Id(19)] string? Seed = null,
     [property: Id(20)] bool PledgesOnly = false,
-    [property: Id(21)] bool FirstChargeOnly = false)
+    [property: Id(21)] bool FirstChargeOnly = false,
+    [property: Id(22)] string? PointsProgram = null,
+    [property: Id(23)] long? FenPer1000Points = null)
 {
     /// <summary>A manager may read the seed (and so recompute every draw) once the pool's window has ended.</summary>
     public bool SeedRevealable(DateTimeOffset now) => EndsAt is { } ends && now >= ends;

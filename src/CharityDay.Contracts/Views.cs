@@ -25,7 +25,8 @@ public sealed record PoolSummary(
     [property: Id(2)] long BudgetFen,
     [property: Id(3)] long MatchedFen,
     [property: Id(4)] long RemainingFen,
-    [property: Id(5)] bool Paused);
+    [property: Id(5)] bool Paused,
+    [property: Id(6)] string? PointsProgram = null);
 
 [GenerateSerializer, Immutable, Alias("cd.CampaignView")]
 public sealed record CampaignView(

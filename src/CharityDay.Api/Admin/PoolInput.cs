@@ -82,6 +82,17 @@ public static partial class PoolInput
             }
         }
 
+        var (pointsProgram, fenPer1000Points) = ReadConversion(f, current);
+        if (pointsProgram is not null)
+        {
+            if (ratioGiven || randomGiven)
+            {
+                f.Error(ratioGiven ? "ratioBps" : "randomRatioBps", "a conversion pool (pointsProgram) has fenPer1000Points instead of a ratio");
+            }
+            ratio = null;
+            random = null;
+        }
+
         var dailyOpensAt = Optional(f, "dailyOpensAt", current?.DailyOpensAt, () =>
         {
             var text = f.Text("dailyOpensAt", required: false, maxLength: 64);
@@ -123,8 +134,46 @@ public static partial class PoolInput
         {
             PledgesOnly = f.Has("pledgesOnly") ? f.Bool("pledgesOnly") ?? false : current?.PledgesOnly ?? false,
             FirstChargeOnly = f.Has("firstChargeOnly") ? f.Bool("firstChargeOnly") ?? false : current?.FirstChargeOnly ?? false,
+            PointsProgram = pointsProgram,
+            FenPer1000Points = fenPer1000Points,
         };
         return f.HasErrors ? null : settings;
+    }
+
+    /// <summary>
+    /// SPEC §7: a conversion pool's programme and rate, given together. A pool's kind never changes
+    /// (its past payments are its points gifts' amounts, not matches): a PATCH may change the rate only.
+    /// </summary>
+    private static (string? Program, long? Rate) ReadConversion(FieldReader f, PoolSettings? current)
+    {
+        var program = current?.PointsProgram;
+        if (f.Has("pointsProgram"))
+        {
+            var given = f.IsExplicitNull("pointsProgram") ? null : f.Id("pointsProgram", required: true);
+            if (current is not null && given != current.PointsProgram)
+            {
+                f.Error("pointsProgram", "a pool's points programme cannot change: create another pool");
+            }
+            program = given;
+        }
+        var rate = program is null ? null : current?.FenPer1000Points;
+        // An explicit null is what the admin GET shows for a ratio pool: a round trip keeps it one.
+        if (f.Has("fenPer1000Points") && !(program is null && f.IsExplicitNull("fenPer1000Points")))
+        {
+            if (program is null)
+            {
+                f.Error("fenPer1000Points", "only a conversion pool (with pointsProgram) has fenPer1000Points");
+            }
+            else
+            {
+                rate = f.Long("fenPer1000Points", required: true, 1, Domain.Matching.PointsConversion.MaxFenPer1000Points);
+            }
+        }
+        else if (program is not null && rate is null)
+        {
+            f.Error("fenPer1000Points", "a conversion pool (pointsProgram) needs fenPer1000Points, an integer of at least 1");
+        }
+        return (program, rate);
     }
 
     private static RatioRangeSettings? ReadRange(FieldReader f)

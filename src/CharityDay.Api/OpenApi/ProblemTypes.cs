@@ -27,6 +27,7 @@ public static class ProblemTypes
         new("project-closed", 422, "The project is closed.", "A donation to a project whose status is closed."),
         new("unsupported-currency", 422, "Only CNY donations are accepted.", "A donation in another currency."),
         new("pledge-mismatch", 422, "The gift does not match an active pledge.", "A donation naming a pledge that is unknown, cancelled, or for another project, donor or amount."),
+        new("points-not-convertible", 422, "No conversion pool can pay for these points.", "A points gift whose programme has no pool that can pay a fen now (none, paused, outside its window, budget or caps used up): nothing is recorded."),
         new("spent-out-of-bounds", 422, "The project's spent would leave [0, raised + matched].", "A use-of-funds report that would take the project's total spent below 0 or above what its fundraising brought (raised + matched, net of refunds)."),
         new("refund-exceeds-unspent", 422, "The project has already reported spending this money.", "A refund that would leave the project's raised + matched below what it reported spending: file a correcting report first."),
         new("clawback-exceeds-unspent", 422, "A project has already reported spending this money.", "A clawback that would leave a project's raised + matched below what it reported spending: file a correcting report first."),

@@ -308,6 +308,7 @@ public static class DonationEndpoints
         DonationResultKind.ProjectClosed => StatusCodes.Status422UnprocessableEntity,
         DonationResultKind.PledgeNotAllowed => StatusCodes.Status422UnprocessableEntity,
         DonationResultKind.PledgeAlreadyCharged => StatusCodes.Status409Conflict,
+        DonationResultKind.PointsNotConvertible => StatusCodes.Status422UnprocessableEntity,
         DonationResultKind.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
@@ -324,6 +325,9 @@ public static class DonationEndpoints
             "The gift does not match an active pledge.", outcome.Detail, [new FieldError("pledgeId", outcome.Detail ?? "no such active pledge")]),
         DonationResultKind.PledgeAlreadyCharged => ApiProblem.Details(StatusOf(outcome.Kind), "pledge-already-charged",
             "The pledge was already charged this month.", outcome.Detail, [new FieldError("pledgeId", outcome.Detail ?? "already charged")]),
+        DonationResultKind.PointsNotConvertible => ApiProblem.Details(StatusOf(outcome.Kind), "points-not-convertible",
+            "No conversion pool of the points programme can pay for these points now.", outcome.Detail,
+            [new FieldError("points", outcome.Detail ?? "no conversion pool can pay a fen")]),
         DonationResultKind.Overloaded => ApiProblem.Details(StatusOf(outcome.Kind), "overloaded", "The service is shedding load; retry later.", outcome.Detail),
         _ => ApiProblem.Details(StatusOf(outcome.Kind), "unavailable", "The service cannot take this request now.", outcome.Detail),
     };

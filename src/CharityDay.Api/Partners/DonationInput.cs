@@ -23,7 +23,10 @@ public static class DonationInput
         var donationId = fields.Id("donationId", required: true);
         var projectId = fields.Id("projectId", required: true);
         var donorId = fields.Id("donorId", required: true);
-        var amount = fields.Long("amount", required: true, Money.MinDonationFen, Money.MaxDonationFen);
+        // SPEC §7: a points gift gives points and pointsProgram instead of amount.
+        var pointsGift = PointsInput.Given(fields, "points") || PointsInput.Given(fields, "pointsProgram");
+        var amount = fields.Long("amount", required: !pointsGift, Money.MinDonationFen, Money.MaxDonationFen);
+        var (points, pointsProgram) = PointsInput.Read(fields, amountGiven: PointsInput.Given(fields, "amount"));
         var currency = fields.Text("currency", required: false, maxLength: 16);
         var occurredAt = fields.Instant("occurredAt");
         var teamId = fields.Id("teamId", required: false);
@@ -41,6 +44,7 @@ public static class DonationInput
                 $"currency {currency} is not supported", [new FieldError("currency", "must be CNY")]);
             return (null, TypedResults.Problem(details), details);
         }
-        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount!.Value, Currency, occurredAt, teamId, channel, pledgeId), null, null);
+        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount ?? 0, Currency, occurredAt, teamId, channel, pledgeId,
+            points, pointsProgram), null, null);
     }
 }

@@ -18,6 +18,8 @@ public static class DonationJson
         teamId = d.TeamId,
         channel = d.Channel,
         pledgeId = d.PledgeId,
+        points = d.Points,
+        pointsProgram = d.PointsProgram,
         status = d.Status,
         acceptedAt = d.AcceptedAt,
         refundedAt = d.RefundedAt,

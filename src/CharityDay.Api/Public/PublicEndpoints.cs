@@ -78,6 +78,7 @@ public static class PublicEndpoints
             MonthlyPledged = project.MonthlyPledgedFen,
             Spent = project.SpentFen,
             ReportCount = project.ReportCount,
+            PointsDonated = project.PointsDonated,
             Rollup = new RollupTotals { Raised = project.Rollup.RaisedFen, Matched = project.Rollup.MatchedFen, DonationCount = project.Rollup.DonationCount },
         });
     }

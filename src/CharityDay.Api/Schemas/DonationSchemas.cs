@@ -16,8 +16,8 @@ public sealed record DonationBody
     [Description("The partner's pseudonymous donor id.")]
     public required string DonorId { get; init; }
 
-    [Description("Fen, 1 to 100,000,000.")]
-    public required long Amount { get; init; }
+    [Description("Fen, 1 to 100,000,000. Absent for a points gift (points + pointsProgram instead).")]
+    public long? Amount { get; init; }
 
     [Description("CNY only (422 otherwise).")]
     public string? Currency { get; init; }
@@ -28,6 +28,15 @@ public sealed record DonationBody
     public string? TeamId { get; init; }
 
     public string? Channel { get; init; }
+
+    [Description("A monthly pledge's charge (SPEC §7): project, donor and amount must match the pledge; one per campaign-local month.")]
+    public string? PledgeId { get; init; }
+
+    [Description("Loyalty points given instead of amount (SPEC §7), an integer ≥ 1, with pointsProgram.")]
+    public long? Points { get; init; }
+
+    [Description("The points programme whose conversion pool pays the gift.")]
+    public string? PointsProgram { get; init; }
 }
 
 [Description("At most 1000 donations; each succeeds or fails on its own. Nothing but `donations` may be sent.")]
@@ -63,6 +72,12 @@ public sealed record Donation
     public DateTimeOffset? OccurredAt { get; init; }
     public string? TeamId { get; init; }
     public string? Channel { get; init; }
+    public string? PledgeId { get; init; }
+
+    [Description("A points gift: the points it used (the fewest that pay its amount).")]
+    public long? Points { get; init; }
+
+    public string? PointsProgram { get; init; }
 
     [Description("accepted or refunded.")]
     public required string Status { get; init; }

@@ -34,6 +34,18 @@ public abstract record PoolRules
 
     public DateTimeOffset? StartsAt { get; init; }
     public DateTimeOffset? EndsAt { get; init; }
+
+    [Description("Match monthly pledges' charges only (SPEC §7).")]
+    public bool? PledgesOnly { get; init; }
+
+    [Description("Match only a pledge's first charge (SPEC §7).")]
+    public bool? FirstChargeOnly { get; init; }
+
+    [Description("A conversion pool (SPEC §7): it pays points gifts of this programme instead of matching; no ratio.")]
+    public string? PointsProgram { get; init; }
+
+    [Description("A conversion pool's rate: fen per 1000 points, an integer ≥ 1.")]
+    public long? FenPer1000Points { get; init; }
 }
 
 [Description("Create or replace a matching pool (SPEC §3). Money in fen; ratios in basis points (10000 = 1:1).")]

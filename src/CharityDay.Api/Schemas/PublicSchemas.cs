@@ -38,6 +38,9 @@ public sealed record ProjectTotals
     [Description("Use-of-funds reports filed for this project.")]
     public required long ReportCount { get; init; }
 
+    [Description("Loyalty points given to this project through conversion pools, net of refunds (SPEC §7).")]
+    public required long PointsDonated { get; init; }
+
     [Description("This project and all its sub-projects.")]
     public required RollupTotals Rollup { get; init; }
 }

@@ -48,7 +48,9 @@ public sealed record CampaignDisclosure(
         projectIds.UnionWith(figures.Matched.Select(m => m.ProjectId));
         projectIds.UnionWith(figures.Refunded.Select(r => r.ProjectId));
         var raised = figures.Raised.Where(r => r.RaisedFen != 0 || r.Donations != 0).ToLookup(r => r.ProjectId);
-        var matched = figures.Matched.Where(m => m.MatchedFen != 0).ToLookup(m => m.ProjectId);
+        // A conversion pool's payments are its points gifts' own amounts (SPEC §7): in the pool's matched, not a project's.
+        var conversionPools = (snapshot?.Pools ?? []).Where(p => p.PointsProgram is not null).Select(p => p.PoolId).ToHashSet(StringComparer.Ordinal);
+        var matched = figures.Matched.Where(m => m.MatchedFen != 0 && !conversionPools.Contains(m.PoolId)).ToLookup(m => m.ProjectId);
         var refunded = figures.Refunded.ToLookup(r => r.ProjectId);
         var projects = projectIds.Select(id => new ProjectDisclosure(
             id,

@@ -23,6 +23,9 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> MatchedAmount = Meter.CreateCounter<long>(
         "charityday.matches.amount", "fen", "Matching money given by pools to accepted donations.");
 
+    public static readonly Counter<long> PointsConverted = Meter.CreateCounter<long>(
+        "charityday.points.converted", "{point}", "Loyalty points used by accepted points gifts (SPEC §7), by conversion pool; their fen are in charityday.donations.amount.");
+
     public static readonly Histogram<double> IngestDuration = Meter.CreateHistogram<double>(
         "charityday.donations.ingest.duration", "ms", "From the request reaching the write path to its commit being acknowledged.");
 

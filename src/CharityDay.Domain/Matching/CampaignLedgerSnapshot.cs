@@ -29,6 +29,9 @@ public sealed class CampaignLedgerSnapshot
     /// <summary>Every pledge charge of the campaign (SPEC §7): a charged month stays charged.</summary>
     public List<(string PartnerId, string PledgeId, int Month, string DonationId)> PledgeCharges { get; } = [];
 
+    /// <summary>Per project, the points its live points gifts used (SPEC §7), read from their rows.</summary>
+    public List<(string ProjectId, long Points)> ProjectPoints { get; } = [];
+
     /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
     public DateTimeOffset? SumsThrough { get; set; }
 
@@ -55,7 +58,15 @@ public sealed class CampaignLedgerSnapshot
         foreach (var (poolId, projectId, matched, count) in PoolProjectMatched.Where(r => r.Count != 0 || r.MatchedFen != 0))
         {
             book.RestorePoolProject(poolId, projectId, matched, count);
-            Of(projectId).AddMatched(matched);
+            // A conversion pool's payments are its points gifts' own amounts, not matches (SPEC §7).
+            if (book.Pool(poolId) is not { IsConversionPool: true })
+            {
+                Of(projectId).AddMatched(matched);
+            }
+        }
+        foreach (var (projectId, points) in ProjectPoints.Where(r => r.Points != 0))
+        {
+            Of(projectId).AddPoints(points);
         }
         foreach (var (poolId, day, matched) in PoolDayMatched.Where(r => r.MatchedFen != 0))
         {

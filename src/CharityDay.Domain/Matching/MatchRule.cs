@@ -15,7 +15,8 @@ public static class MatchRule
             return new PoolMatch(pool.PoolId, 0, ratioBps);
         }
 
-        var want = Money.ApplyRatio(donation.AmountFen, ratioBps);
+        // A conversion pool pays the points' worth itself (SPEC §7): its "match" is the gift's amount.
+        var want = pool.IsConversionPool ? PointsConversion.Worth(donation.PointsOffered, pool.FenPer1000Points) : Money.ApplyRatio(donation.AmountFen, ratioBps);
         if (pool.PerDonationCapFen is { } perDonation)
         {
             want = Math.Min(want, perDonation);
@@ -39,13 +40,18 @@ public static class MatchRule
     }
 
     public static int RatioFor(PoolRules pool, DonationFacts donation) =>
-        pool.RandomRatioBps is { } range
+        pool.IsConversionPool ? Money.BasisPointsPerUnit : pool.RandomRatioBps is { } range
             ? RandomRatio.Draw(range, pool.Seed, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
             : pool.RatioBps ?? 0;
 
     private static bool IsEligible(PoolRules pool, DonationFacts donation, DateTime localTime, PoolUsage usage)
     {
         if (pool.Paused || !pool.Covers(donation.ProjectId) || usage.DonorFlagged)
+        {
+            return false;
+        }
+        // Conversion pools pay their own programme's points gifts only; no other pool matches a points gift.
+        if (!string.Equals(pool.PointsProgram, donation.PointsProgram, StringComparison.Ordinal))
         {
             return false;
         }
@@ -65,7 +71,8 @@ public static class MatchRule
         {
             return false;
         }
-        if (pool.MinDonationFen is { } min && donation.AmountFen < min)
+        var amount = pool.IsConversionPool ? PointsConversion.Worth(donation.PointsOffered, pool.FenPer1000Points) : donation.AmountFen;
+        if (pool.MinDonationFen is { } min && amount < min)
         {
             return false;
         }

@@ -115,7 +115,10 @@ public sealed class MatchingBook
         var day = DateOnly.FromDateTime(localTime);
         MoveToDay(day);
         var donorDay = DonorDayFor(donation.Donor, day, donation.ProjectId);
-        var inLastMinute = TracksRecentDonations ? RecordRecentDonation(donation.Donor, donation.AcceptedAt) : 0;
+        // A points gift no pool pays is refused with nothing recorded (SPEC §7): it enters the donor's minute only once paid.
+        var inLastMinute = !TracksRecentDonations ? 0
+            : donation.IsPointsGift ? RecentDonationsBefore(donation.Donor, donation.AcceptedAt) + 1
+            : RecordRecentDonation(donation.Donor, donation.AcceptedAt);
         var matches = new List<PoolMatch>();
         foreach (var pool in _stackingOrder)
         {
@@ -138,6 +141,15 @@ public sealed class MatchingBook
                     donorDay?.Add(pool.PoolId, match.AmountFen, 1);
                 }
                 matches.Add(match);
+                if (donation.IsPointsGift)
+                {
+                    // One conversion pool pays a points gift: the first of its programme, in stacking order, that can pay a fen.
+                    if (TracksRecentDonations)
+                    {
+                        RecordRecentDonation(donation.Donor, donation.AcceptedAt);
+                    }
+                    break;
+                }
             }
         }
         return matches;
@@ -320,6 +332,17 @@ public sealed class MatchingBook
         _poolMatchCount[poolId] = _poolMatchCount.GetValueOrDefault(poolId) + count;
         _poolDay[(poolId, day)] = _poolDay.GetValueOrDefault((poolId, day)) + amount;
         _poolProject[(poolId, projectId)] = _poolProject.GetValueOrDefault((poolId, projectId)) + amount;
+    }
+
+    /// <returns>How many of the donor's recorded donations fall in the rolling minute ending at <paramref name="at"/>.</returns>
+    private int RecentDonationsBefore(DonorKey donor, DateTimeOffset at)
+    {
+        if (!_recentDonations.TryGetValue(donor, out var times))
+        {
+            return 0;
+        }
+        var cutoff = at - MinuteWindow;
+        return times.Count(t => t > cutoff);
     }
 
     /// <returns>How many of the donor's donations fall in the rolling minute ending now, this one included.</returns>

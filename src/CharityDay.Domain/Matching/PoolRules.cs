@@ -35,6 +35,14 @@ public sealed record PoolRules
     /// <summary>SPEC §7: matches only a pledge's first charge (sponsors pay to win new monthly donors).</summary>
     public bool FirstChargeOnly { get; init; }
 
+    /// <summary>SPEC §7: a conversion pool pays points gifts of this loyalty programme, and nothing else.</summary>
+    public string? PointsProgram { get; init; }
+
+    /// <summary>SPEC §7: what a conversion pool pays for 1000 points, in fen (at least 1).</summary>
+    public long FenPer1000Points { get; init; }
+
+    public bool IsConversionPool => PointsProgram is not null;
+
     public bool Covers(string projectId) => ProjectIds is null || ProjectIds.Contains(projectId);
 
     /// <summary>The order in which pools stack: lower priority first, then poolId.</summary>

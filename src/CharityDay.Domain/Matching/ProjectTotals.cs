@@ -31,4 +31,9 @@ public sealed class ProjectTotals
     }
 
     public void AddMatched(long amountFen) => MatchedFen += amountFen;
+
+    /// <summary>SPEC §7 <c>pointsDonated</c>: the points its live points gifts used.</summary>
+    public long PointsDonated { get; private set; }
+
+    public void AddPoints(long points) => PointsDonated += points;
 }

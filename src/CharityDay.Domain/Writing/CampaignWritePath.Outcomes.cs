@@ -18,10 +18,11 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             var figures = _rows.Figures(row);
             var totals = TotalsOf(figures.ProjectId);
             totals.AddDonation(figures.Key.PartnerId, figures.AmountFen);
-            totals.AddMatched(figures.LiveMatches.Sum(m => m.AmountFen));
+            totals.AddMatched(figures.MatchedFen);
+            totals.AddPoints(figures.Points ?? 0);
             if (figures.TeamId is { } teamId)
             {
-                Teams.Accepted(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.LiveMatches.Sum(m => m.AmountFen));
+                Teams.Accepted(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.MatchedFen);
             }
             _recent.Set(figures.Key, row);
         }
@@ -129,14 +130,16 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         var figures = _rows.Figures(before);
         var totals = TotalsOf(figures.ProjectId);
         totals.RemoveDonation(figures.Key.PartnerId, figures.AmountFen);
+        // A points gift's payment goes back to its conversion pool like a match (SPEC §7), but was never counted as matched.
         foreach (var match in figures.LiveMatches)
         {
             Book.Reverse(match);
-            totals.AddMatched(-match.AmountFen);
         }
+        totals.AddMatched(-figures.MatchedFen);
+        totals.AddPoints(-(figures.Points ?? 0));
         if (figures.TeamId is { } teamId)
         {
-            Teams.Refunded(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.LiveMatches.Sum(m => m.AmountFen));
+            Teams.Refunded(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.MatchedFen);
         }
         _recent.Set(figures.Key, refunded);
     }

@@ -274,7 +274,17 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
                 facts = pledged;
             }
             _lastAcceptedAt = acceptedAt;
-            var row = _rows.Row(request, facts, Book.LocalDay(acceptedAt), Book.Accept(facts));
+            var matches = Book.Accept(facts);
+            if (facts.IsPointsGift)
+            {
+                if (ConvertPoints(facts, matches) is not { } paid)
+                {
+                    Answer(request, WriteResult.PointsNotConvertible);
+                    continue;
+                }
+                facts = paid;
+            }
+            var row = _rows.Row(request, facts, Book.LocalDay(acceptedAt), matches);
             batch.Accepted.Add(row);
             inBatch[item.Key] = row;
             batch.Waiting.Add((item, row, true));

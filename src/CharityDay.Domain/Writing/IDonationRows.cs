@@ -26,7 +26,7 @@ public interface IDonationRows<TRequest, TRow>
     /// <summary>What the matching rules need of the request, stamped with its acceptance time.</summary>
     DonationFacts Facts(TRequest request, DateTimeOffset acceptedAt);
 
-    /// <summary>The row the ledger will hold for a request the book has just matched.</summary>
+    /// <summary>The row the ledger will hold for a request the book has just matched (a points gift: with the facts' paid amount and points used).</summary>
     TRow Row(TRequest request, DonationFacts facts, DateOnly localDay, IReadOnlyList<PoolMatch> matches);
 
     /// <summary>The row's money as the totals and the book count it.</summary>
@@ -37,5 +37,13 @@ public interface IDonationRows<TRequest, TRow>
 /// A ledger row's money: its project, amount and live matches (enough to reverse each exactly), when
 /// it was accepted, and the team and donor it counts for on the team board (SPEC §7; null: no team).
 /// </summary>
+/// <remarks>
+/// A points gift (SPEC §7, <paramref name="Points"/> not null: the points it used) has one live "match":
+/// its conversion pool's payment of its own amount, which the pool counts but no total counts as matched.
+/// </remarks>
 public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches, DateTimeOffset AcceptedAt,
-    string? TeamId = null, string? DonorId = null);
+    string? TeamId = null, string? DonorId = null, long? Points = null)
+{
+    /// <summary>What the totals count as matched: nothing for a points gift.</summary>
+    public long MatchedFen => Points is null ? LiveMatches.Sum(m => m.AmountFen) : 0;
+}

@@ -16,6 +16,9 @@ public enum WriteResult
     /// <summary>SPEC §7: the pledge was already charged in this campaign-local month (409).</summary>
     PledgeAlreadyCharged,
 
+    /// <summary>SPEC §7: no conversion pool of the programme could pay a fen for the points (422, nothing recorded).</summary>
+    PointsNotConvertible,
+
     /// <summary>The queue was full: shed at once, nothing was recorded.</summary>
     Overloaded,
 }

@@ -118,6 +118,12 @@ public sealed partial class CampaignGrain
                 return Refused(projectProblem);
             }
             var before = _pools.GetValueOrDefault(pool.PoolId);
+            if (before is not null && before.PointsProgram != pool.PointsProgram)
+            {
+                // SPEC §7: a conversion pool's payments are its points gifts' amounts, not matches: its kind stays.
+                return Refused(AdminAnswer.Refused(AdminRefusals.Conflict, "pointsProgram",
+                    $"pool {pool.PoolId} {(before.PointsProgram is null ? "is not a conversion pool" : $"converts points of {before.PointsProgram}")}; a pool's kind cannot change"));
+            }
             // The seed is made once, when the pool is created, and survives every replacement.
             var seeded = pool with { Seed = before?.Seed ?? RandomRatio.NewSeed() };
             return PoolPlan(request, at, before is null ? "pool.create" : "pool.replace", before, seeded, etag, before is null ? 201 : 200);

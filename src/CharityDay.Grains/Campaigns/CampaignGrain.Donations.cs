@@ -269,6 +269,12 @@ public sealed partial class CampaignGrain
         CharityDayTelemetry.DonatedAmount.Add(donation.AmountFen, partner, campaign);
         foreach (var match in donation.Matches)
         {
+            // A points gift's one match row is its conversion pool paying its amount: points, not matching money.
+            if (donation.IsPointsGift)
+            {
+                CharityDayTelemetry.PointsConverted.Add(donation.Points ?? 0, campaign, new KeyValuePair<string, object?>("pool", match.PoolId));
+                continue;
+            }
             CharityDayTelemetry.MatchedAmount.Add(match.AmountFen, campaign, new KeyValuePair<string, object?>("pool", match.PoolId));
         }
     }
@@ -291,6 +297,8 @@ public sealed partial class CampaignGrain
                     $"pledge {pending.Request.PledgeId} is not an active pledge of this project, donor and amount"),
                 WriteResult.PledgeAlreadyCharged => DonationOutcome.Of(DonationResultKind.PledgeAlreadyCharged,
                     $"pledge {pending.Request.PledgeId} was already charged this month"),
+                WriteResult.PointsNotConvertible => DonationOutcome.Of(DonationResultKind.PointsNotConvertible,
+                    $"no conversion pool of points programme {pending.Request.PointsProgram} can pay a fen for {pending.Request.Points} points now"),
                 _ => DonationOutcome.Of(DonationResultKind.Failed, answer.Detail ?? "the write path failed; retry with the same donationId"),
             };
             // A request answered already (e.g. failed with its batch, then decided again) is counted once.

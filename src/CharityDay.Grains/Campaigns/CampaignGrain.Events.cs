@@ -31,14 +31,18 @@ public sealed partial class CampaignGrain
         {
             var d = donations[i];
             events.Add(LedgerEvents.Accepted(firstSeq + i, d.CampaignId, d.PartnerId, d.DonationId, d.ProjectId, d.DonorId, d.AmountFen, d.AcceptedAt,
-                d.Matches.Select(m => new EventMatch(m.PoolId, m.AmountFen))));
+                EventMatches(d, d.Matches)));
         }
         return events;
     }
 
     private LedgerEvent RefundedEvent(long seq, LedgerDonation donation, DateTimeOffset at) =>
         LedgerEvents.Refunded(seq, CampaignId, donation.PartnerId, donation.DonationId, donation.ProjectId, donation.AmountFen, at,
-            donation.Matches.Where(m => m.IsLive).Select(m => new EventMatch(m.PoolId, m.AmountFen)));
+            EventMatches(donation, donation.Matches.Where(m => m.IsLive)));
+
+    /// <summary>A points gift's conversion payment is the gift's own amount, not a match (SPEC §7): its events list none, as its answer does.</summary>
+    private static IEnumerable<EventMatch> EventMatches(LedgerDonation donation, IEnumerable<LedgerMatch> matches) =>
+        donation.IsPointsGift ? [] : matches.Select(m => new EventMatch(m.PoolId, m.AmountFen));
 
     /// <summary>A clawback that took nothing back moved no money: it is in the audit log, not in the ledger's events.</summary>
     private LedgerEvent? ClawbackEvent(long seq, string poolId, DateTimeOffset at, IReadOnlyList<ReversedMatch> reversed) =>

@@ -59,7 +59,7 @@ public sealed partial class CampaignGrain
             .Select(p =>
             {
                 var matched = Write.Book.MatchedFen(p.PoolId);
-                return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused);
+                return new PoolSummary(p.PoolId, p.Sponsor, p.BudgetFen, matched, Math.Max(0, p.BudgetFen - matched), p.Paused, p.PointsProgram);
             }),
     ];
 

@@ -10,13 +10,16 @@ public static class LedgerMapping
     public static DonationView ToView(this LedgerDonation d) => new(
         d.DonationId, d.PartnerId, d.ProjectId, d.CampaignId, d.DonorId, d.AmountFen, d.Currency, d.OccurredAt,
         d.TeamId, d.Channel, d.Status, d.AcceptedAt,
-        [.. d.Matches.Select(m => new MatchView(m.PoolId, m.AmountFen, m.RatioBps, !m.IsLive))], d.RefundedAt, d.PledgeId);
+        // A points gift's one match row is its conversion pool paying its own amount (SPEC §7): not a match.
+        d.IsPointsGift ? [] : [.. d.Matches.Select(m => new MatchView(m.PoolId, m.AmountFen, m.RatioBps, !m.IsLive))], d.RefundedAt, d.PledgeId,
+        d.Points, d.PointsProgram);
 
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     public static bool HasSamePayload(this LedgerDonation stored, DonationRequest request) =>
         stored.ProjectId == request.ProjectId
         && stored.DonorId == request.DonorId
-        && stored.AmountFen == request.AmountFen
+        && (request.IsPointsGift ? stored.PointsOffered == request.Points : stored.AmountFen == request.AmountFen)
+        && stored.PointsProgram == request.PointsProgram
         && stored.Currency == request.Currency
         && stored.OccurredAt?.ToUnixTimeMilliseconds() == request.OccurredAt?.ToUnixTimeMilliseconds()
         && stored.TeamId == request.TeamId
@@ -50,5 +53,7 @@ public static class LedgerMapping
         Paused = p.Paused,
         PledgesOnly = p.PledgesOnly,
         FirstChargeOnly = p.FirstChargeOnly,
+        PointsProgram = p.PointsProgram,
+        FenPer1000Points = p.FenPer1000Points ?? 0,
     };
 }

@@ -27,16 +27,18 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
     public DonationFacts Facts(PendingDonation request, DateTimeOffset acceptedAt)
     {
         var r = request.Request;
-        return new DonationFacts(new DonationKey(Shared(r.PartnerId), r.DonationId), r.DonorId, Shared(r.ProjectId), r.AmountFen, acceptedAt);
+        return new DonationFacts(new DonationKey(Shared(r.PartnerId), r.DonationId), r.DonorId, Shared(r.ProjectId), r.AmountFen, acceptedAt,
+            PointsProgram: r.PointsProgram, PointsOffered: r.Points ?? 0);
     }
 
     public LedgerDonation Row(PendingDonation request, DonationFacts facts, DateOnly localDay, IReadOnlyList<PoolMatch> matches)
     {
         var r = request.Request;
         return new LedgerDonation(
-            facts.Key.PartnerId, r.DonationId, campaignId, facts.ProjectId, r.DonorId, r.AmountFen,
+            facts.Key.PartnerId, r.DonationId, campaignId, facts.ProjectId, r.DonorId, facts.AmountFen,
             r.Currency, r.OccurredAt, r.TeamId, r.Channel, facts.AcceptedAt, localDay,
-            DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))], r.PledgeId);
+            DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))], r.PledgeId,
+            r.IsPointsGift ? facts.PointsUsed : null, r.Points, r.PointsProgram);
     }
 
     private string Shared(string id)
@@ -50,5 +52,6 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
     }
 
     public RowFigures Figures(LedgerDonation row) =>
-        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt, row.TeamId, row.DonorId);
+        new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt, row.TeamId, row.DonorId,
+            row.IsPointsGift ? row.Points ?? 0 : null);
 }

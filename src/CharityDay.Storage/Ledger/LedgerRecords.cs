@@ -19,8 +19,14 @@ public sealed record LedgerDonation(
     string Status,
     DateTimeOffset? RefundedAt,
     IReadOnlyList<LedgerMatch> Matches,
-    string? PledgeId = null)
+    string? PledgeId = null,
+    long? Points = null,
+    long? PointsOffered = null,
+    string? PointsProgram = null)
 {
+    /// <summary>SPEC §7: a points gift, whose one match row is its conversion pool's payment of its own amount.</summary>
+    public bool IsPointsGift => PointsProgram is not null;
+
     public DonationKey Key => new(PartnerId, DonationId);
 }
 

@@ -24,18 +24,19 @@ public abstract partial class SqlLedgerStore : ILedgerReads
     // cannot disagree on which rows there are or what each one counts. The day is the one stamped at
     // acceptance (local_day), the index donations_by_campaign_day (migration 18) serves the WHERE and
     // the ORDER BY's leading column. matched_total is the live part of the matches, as a donation read
-    // shows it (0 once refunded, less after a clawback).
+    // shows it (0 once refunded, less after a clawback). A points gift (SPEC §7) shows no matches, as its
+    // read does: its one match row is its conversion pool paying its own amount.
     private const string ExportRowsFrom =
         "FROM donations d WHERE d.campaign_id = @c AND d.local_day = @day AND (@p IS NULL OR d.partner_id = @p)";
 
     private const string MatchedTotalSql =
         "(SELECT COALESCE(CAST(SUM(m.amount) AS BIGINT), 0) FROM matches m " +
-        "WHERE m.partner_id = d.partner_id AND m.donation_id = d.donation_id AND m.reversed_at IS NULL)";
+        "WHERE m.partner_id = d.partner_id AND m.donation_id = d.donation_id AND m.reversed_at IS NULL AND d.points_program IS NULL)";
 
     // Matches as accepted, in stacking order. string_agg with ORDER BY: PostgreSQL, and SQLite ≥ 3.44.
     private const string MatchesAsAcceptedSql =
         "(SELECT string_agg(m.pool_id || ':' || CAST(m.amount AS TEXT), ';' ORDER BY m.stack_order, m.pool_id) FROM matches m " +
-        "WHERE m.partner_id = d.partner_id AND m.donation_id = d.donation_id)";
+        "WHERE m.partner_id = d.partner_id AND m.donation_id = d.donation_id AND d.points_program IS NULL)";
 
     /// <summary>Makes a text comparison byte-wise (ordinal) where the database's default collation is not (PostgreSQL).</summary>
     protected virtual string OrdinalCollation => "";

@@ -90,7 +90,7 @@ public abstract partial class SqlLedgerStore
             campaignId, null, r => snapshot.TeamDonations.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4))), ct);
         await ReadAsync(connection, tx,
             "SELECT d.partner_id, d.team_id, CAST(SUM(m.amount) AS BIGINT) FROM donations d JOIN matches m ON m.partner_id = d.partner_id AND m.donation_id = d.donation_id " +
-            "WHERE d.campaign_id = @c AND d.team_id IS NOT NULL AND m.reversed_at IS NULL GROUP BY d.partner_id, d.team_id",
+            "WHERE d.campaign_id = @c AND d.team_id IS NOT NULL AND d.points_program IS NULL AND m.reversed_at IS NULL GROUP BY d.partner_id, d.team_id",
             campaignId, null, r => snapshot.TeamMatched.Add((r.GetString(0), r.GetString(1), r.GetInt64(2))), ct);
     }
 }

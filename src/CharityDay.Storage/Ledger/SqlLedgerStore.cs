@@ -173,7 +173,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                 Bind(donationRow,
                     d.PartnerId, d.DonationId, d.CampaignId, d.ProjectId, d.DonorId, d.AmountFen, d.Currency,
                     d.OccurredAt?.ToUnixTimeMilliseconds(), d.TeamId, d.Channel, d.AcceptedAt.ToUnixTimeMilliseconds(),
-                    d.LocalDay.DayNumber, d.Status, d.PledgeId, d.PledgeId is null ? null : PledgeMonth(d.LocalDay));
+                    d.LocalDay.DayNumber, d.Status, d.PledgeId, d.PledgeId is null ? null : PledgeMonth(d.LocalDay),
+                    d.Points, d.PointsOffered, d.PointsProgram);
                 await donationRow.ExecuteNonQueryAsync(ct);
                 for (var order = 0; order < d.Matches.Count; order++)
                 {
@@ -240,13 +241,14 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
 
     private const string InsertDonationSql =
-        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month) " +
-        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12, @c13, @c14)";
+        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month, points, points_offered, points_program) " +
+        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12, @c13, @c14, @c15, @c16, @c17)";
 
     private static readonly DbType[] DonationColumnTypes =
     [
         DbType.String, DbType.String, DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.String,
         DbType.Int64, DbType.String, DbType.String, DbType.Int64, DbType.Int32, DbType.String, DbType.String, DbType.Int32,
+        DbType.Int64, DbType.Int64, DbType.String,
     ];
 
     /// <summary>stack_order is the match's position in the donation's stacking order, which a read gives back.</summary>
@@ -260,7 +262,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     ];
 
     private const string FindDonationSql =
-        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at, pledge_id " +
+        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at, pledge_id, points, points_offered, points_program " +
         "FROM donations WHERE partner_id = @c0 AND donation_id = @c1";
 
     private const string FindMatchesSql =
@@ -317,7 +319,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     key.PartnerId, key.DonationId, reader.GetString(0), reader.GetString(1), reader.GetString(2),
                     reader.GetInt64(3), reader.GetString(4), ReadTime(reader, 5), ReadString(reader, 6), ReadString(reader, 7),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)), DateOnly.FromDayNumber(reader.GetInt32(9)),
-                    reader.GetString(10), ReadTime(reader, 11), [], ReadString(reader, 12)));
+                    reader.GetString(10), ReadTime(reader, 11), [], ReadString(reader, 12),
+                    ReadLong(reader, 13), ReadLong(reader, 14), ReadString(reader, 15)));
             }
         }
         if (rows.Count == 0)
@@ -435,7 +438,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             command.CommandText =
                 "SELECT m.partner_id, m.donation_id, m.project_id, m.local_day, m.amount, d.accepted_at, d.team_id FROM matches m " +
                 "JOIN donations d ON d.partner_id = m.partner_id AND d.donation_id = m.donation_id " +
-                "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL" + (partnerId is null ? "" : " AND m.partner_id = @partner") + LockReadRows;
+                "WHERE m.pool_id = @pool AND m.donor_id = @donor AND m.reversed_at IS NULL AND d.points_program IS NULL" +
+                (partnerId is null ? "" : " AND m.partner_id = @partner") + LockReadRows;
             AddParameter(command, "@pool", poolId);
             AddParameter(command, "@donor", donorId);
             if (partnerId is not null)
@@ -455,6 +459,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             command.Transaction = tx;
             command.CommandText =
                 "UPDATE matches SET reversed_at = @at, reversal = 'clawback' WHERE pool_id = @pool AND donor_id = @donor AND reversed_at IS NULL" +
+                // A points gift's payment is the gift itself (SPEC §7), never clawed back.
+                " AND NOT EXISTS (SELECT 1 FROM donations d WHERE d.partner_id = matches.partner_id AND d.donation_id = matches.donation_id AND d.points_program IS NOT NULL)" +
                 (partnerId is null ? "" : " AND partner_id = @partner");
             AddParameter(command, "@at", atMs);
             AddParameter(command, "@pool", poolId);
@@ -571,6 +577,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
             }, ct);
         await LoadTeamTotalsAsync(connection, tx, campaignId, snapshot, ct);
         await LoadPledgeChargesAsync(connection, tx, campaignId, snapshot, ct);
+        await LoadPointsDonatedAsync(connection, tx, campaignId, snapshot, ct);
         await tx.CommitAsync(ct);
         return snapshot;
     }
@@ -696,4 +703,6 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     protected static string? ReadString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    protected static long? ReadLong(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

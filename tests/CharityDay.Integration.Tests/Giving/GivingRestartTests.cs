@@ -4,7 +4,7 @@ namespace CharityDay.Integration.Tests.Giving;
 
 /// <summary>
 /// SPEC §7 after a kill -9: team names, kinds and totals (refunds and clawbacks included), pledges,
-/// their cancellations and this month's charges come back from the ledger.
+/// their cancellations and this month's charges, points gifts and their conversion pool's spending come back from the ledger.
 /// </summary>
 [Collection(EmbeddedCollection.Name)]
 public sealed class GivingRestartTests : IAsyncLifetime
@@ -71,6 +71,42 @@ public sealed class GivingRestartTests : IAsyncLifetime
         ApiClient.Ensure(replay, 200);
         Assert.Equal(charge["matches"].ToJsonString(), replay["matches"].ToJsonString());
         Assert.Equal(700, (await api.GetPoolAsync(pool)).Long("matched"));
+    }
+
+    [Fact]
+    public async Task Points_gifts_and_their_conversion_pool_survive_a_kill_of_the_embedded_process()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var bank = await api.CreatePoolAsync(campaign, new() { ["budget"] = 1_500L, ["pointsProgram"] = "bank", ["fenPer1000Points"] = 500 });
+        var (_, key) = await api.CreatePartnerAsync();
+        object Gift(string id, string donor, long points) => new { donationId = id, projectId = project, donorId = donor, points, pointsProgram = "bank" };
+        var kept = await api.PostDonationAsync(key, Gift("k1", "u1", 801));
+        ApiClient.Ensure(kept, 201);
+        Assert.Equal((400L, 800L), (kept.Long("amount"), kept.Long("points")));
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("k2", "u2", 1000)), 201);
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("k3", "u3", 600)), 201);
+        ApiClient.Ensure(await api.RefundAsync(key, "k2"), 200);
+        string[] reads = [$"/v1/projects/{project}", $"/v1/campaigns/{campaign}"];
+        var before = await ReadAsync(api, reads);
+        Assert.Contains("\"raised\":700,", before);
+        Assert.Contains("\"pointsDonated\":1400", before);
+
+        await _deployment.Host.KillAsync();
+        await _deployment.RestartAsync();
+
+        Assert.Equal(before, await ReadAsync(api, reads));
+        var replay = await api.PostDonationAsync(key, Gift("k1", "u1", 801));
+        ApiClient.Ensure(replay, 200);
+        Assert.Equal((400L, 800L, "[]"), (replay.Long("amount"), replay.Long("points"), replay["matches"].ToJsonString()));
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("k1", "u1", 800)), 409);
+        // The pool's 800 fen left (the refund's 500 back in it) come back from the ledger: a gift asking for more is paid exactly that.
+        var last = await api.PostDonationAsync(key, Gift("k4", "u4", 2000));
+        ApiClient.Ensure(last, 201);
+        Assert.Equal((800L, 1600L), (last.Long("amount"), last.Long("points")));
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("k5", "u5", 2)), 422);
+        Assert.Equal(1_500, (await api.GetPoolAsync(bank)).Long("matched"));
     }
 
     private static async Task<string> ReadAsync(ApiClient api, string[] paths)

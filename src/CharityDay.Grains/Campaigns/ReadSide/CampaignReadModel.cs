@@ -147,7 +147,8 @@ public sealed class CampaignReadModel(
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
             var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
             var (spentFen, reportCount) = spent?.Invoke(id) ?? default;
-            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged, spentFen, reportCount);
+            builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged, spentFen, reportCount,
+                totals.GetValueOrDefault(id)?.PointsDonated ?? 0);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();

@@ -85,6 +85,10 @@ internal sealed class ModelRun
         var facts = new DonationFacts(
             new DonationKey(CampaignGen.Partners[op.Partner], $"don{_nextDonation}"),
             CampaignGen.Donor(op.Donor), CampaignGen.Project(op.Project), op.AmountFen, _now);
+        if (op.Points > 0)
+        {
+            facts = facts with { AmountFen = 0, PointsProgram = CampaignGen.Programs[op.Program], PointsOffered = op.Points };
+        }
 
         if (_book.MustLoad(facts.Donor, facts.ProjectId))
         {

@@ -7,8 +7,11 @@ namespace CharityDay.Domain.Tests.Matching.Model;
 /// <summary>One step of a random campaign. Indices pick from small fixed sets so donors, projects and pools collide often.</summary>
 internal abstract record Op;
 
-/// <summary>The clock moves forward by <paramref name="AdvanceMs"/>, then a donation is accepted.</summary>
-internal sealed record GiveOp(int Partner, int Donor, int Project, long AmountFen, long AdvanceMs) : Op;
+/// <summary>
+/// The clock moves forward by <paramref name="AdvanceMs"/>, then a donation is accepted; with
+/// <paramref name="Points"/> &gt; 0 it is a points gift (SPEC §7) of programme <c>Programs[Program]</c> instead of <paramref name="AmountFen"/>.
+/// </summary>
+internal sealed record GiveOp(int Partner, int Donor, int Project, long AmountFen, long AdvanceMs, long Points = 0, int Program = 0) : Op;
 
 /// <summary>
 /// The clock moves on to the next instant where some pool's rules flip — a window's start or
@@ -56,12 +59,15 @@ internal sealed record Campaign(PoolRules[] Pools, DateTimeOffset Start, Op[] Op
         $"perDonorDaily {p.PerDonorDailyCapFen}, perDonorCount {p.PerDonorDailyCount}, perMinute {p.PerDonorMinuteCount}, " +
         $"perProject {p.PerProjectCapFen}, daily {p.DailyBudgetFen}, opens {p.DailyOpensAt}, min {p.MinDonationFen}, " +
         $"projects [{(p.ProjectIds is null ? "all" : string.Join(",", p.ProjectIds.Order(StringComparer.Ordinal)))}], " +
-        $"window {p.StartsAt:O}..{p.EndsAt:O}, priority {p.Priority}, paused {p.Paused}";
+        $"window {p.StartsAt:O}..{p.EndsAt:O}, priority {p.Priority}, paused {p.Paused}, points {p.PointsProgram} at {p.FenPer1000Points}";
 }
 
 internal static class CampaignGen
 {
-    public static readonly string[] PoolIds = ["A", "b", "C"];
+    public static readonly string[] PoolIds = ["A", "b", "C", "P", "Q"];
+
+    /// <summary>Loyalty programmes of points gifts: the conversion pools P and Q take "pts"; nothing takes "other".</summary>
+    public static readonly string[] Programs = ["pts", "other"];
     public static readonly string[] Partners = ["tencent", "alipay"];
     public const int DonorCount = 4;
     public const int ProjectCount = 3;
@@ -132,6 +138,12 @@ internal static class CampaignGen
             Paused = paused,
         };
 
+    /// <summary>A conversion pool (SPEC §7): a pool's limits with a points rate instead of a ratio.</summary>
+    private static Gen<PoolRules> ConversionPool(string poolId) =>
+        from pool in Pool(poolId)
+        from rate in Gen.Frequency((3, Gen.OneOf(1L, 250L, 1_000L, 3_000L)), (1, Gen.Long[1, 100_000]))
+        select pool with { RatioBps = null, RandomRatioBps = null, PointsProgram = Programs[0], FenPer1000Points = rate };
+
     /// <summary>Mostly bursts within a minute, sometimes hours, now and then past a local midnight.</summary>
     private static readonly Gen<long> AdvanceMs =
         Gen.Frequency(
@@ -149,6 +161,10 @@ internal static class CampaignGen
         Gen.Frequency(
             (12, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, DonorCount - 1], Gen.Int[0, ProjectCount - 1], AmountFen, AdvanceMs,
                 (partner, donor, project, amount, advance) => (Op)new GiveOp(partner, donor, project, amount, advance))),
+            (4, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, DonorCount - 1], Gen.Int[0, ProjectCount - 1],
+                Gen.Frequency((6, Gen.Long[1, 5_000]), (3, Gen.Long[5_000, 2_000_000]), (1, Gen.Long[1, 1_000_000_000_000])),
+                Gen.Select(AdvanceMs, Gen.Frequency((4, Gen.Const(0)), (1, Gen.Const(1))), (advance, program) => (advance, program)),
+                (partner, donor, project, points, t) => (Op)new GiveOp(partner, donor, project, 0, t.Item1, points, t.Item2))),
             (2, Gen.Int[0, 1_000].Select(pick => (Op)new RefundOp(pick))),
             (1, Gen.Select(Gen.Int[0, PoolIds.Length - 1], Gen.Int[0, DonorCount - 1], (pool, donor) => (Op)new FlagOp(pool, donor))),
             (3, Gen.Select(Gen.Int[0, PoolIds.Length - 1], Gen.Int[0, Enum.GetValues<PoolChange>().Length - 1], Gen.Long[-15_000, 15_000],
@@ -179,7 +195,8 @@ internal static class CampaignGen
     public static readonly Gen<Campaign> Any =
         Gen.Select(
             Pool(PoolIds[0]), Pool(PoolIds[1]), Pool(PoolIds[2]),
+            Gen.Select(ConversionPool(PoolIds[3]), ConversionPool(PoolIds[4]), (p, q) => (p, q)),
             Gen.Int[0, 24 * 60],
             AnyOp.Array[1, 60],
-            (a, b, c, startMinutes, ops) => new Campaign([a, b, c], Base.AddMinutes(startMinutes), ops));
+            (a, b, c, pq, startMinutes, ops) => new Campaign([a, b, c, pq.Item1, pq.Item2], Base.AddMinutes(startMinutes), ops));
 }

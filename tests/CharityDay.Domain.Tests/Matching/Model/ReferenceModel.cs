@@ -79,7 +79,17 @@ internal sealed class ReferenceModel
             {
                 Matches.Add(new RefMatch(pool.PoolId, donation.Key, donation.ProjectId, donation.Donor,
                     DayOf(donation.AcceptedAt), decision.MatchFen));
+                if (donation.PointsProgram is not null)
+                {
+                    // SPEC §7: one conversion pool pays a points gift.
+                    break;
+                }
             }
+        }
+        if (donation.PointsProgram is not null && decisions.All(d => d.MatchFen == 0))
+        {
+            // SPEC §7: a points gift no pool pays is refused, and nothing of it is recorded.
+            Donations.Remove(donation);
         }
         return decisions;
     }
@@ -90,12 +100,20 @@ internal sealed class ReferenceModel
         var ratio = pool.RandomRatioBps is { } range
             ? RandomRatio.Draw(range, pool.Seed, pool.PoolId, donation.Key.PartnerId, donation.Key.DonationId)
             : pool.RatioBps ?? 0;
-        var want = donation.AmountFen * ratio / 10_000;
+        // SPEC §7: a conversion pool pays the points' worth, floor(points × rate / 1000), at most one donation's largest amount.
+        // (Points ≤ 10^12 and rates ≤ 10^5 here: the product fits a long.)
+        var worth = pool.PointsProgram is null ? donation.AmountFen
+            : Math.Min(donation.PointsOffered * pool.FenPer1000Points / 1000, Money.MaxDonationFen);
+        if (pool.PointsProgram is not null)
+        {
+            ratio = 10_000;
+        }
+        var want = pool.PointsProgram is null ? donation.AmountFen * ratio / 10_000 : worth;
         if (pool.PerDonationCapFen is { } cap && want > cap)
         {
             want = cap;
         }
-        var reason = IneligibleBecause(pool, donation, day);
+        var reason = pool.PointsProgram != donation.PointsProgram ? "another points programme" : IneligibleBecause(pool, donation, day, worth);
         if (reason is not null)
         {
             return new RefDecision(pool.PoolId, ratio, want, 0, reason);
@@ -116,7 +134,7 @@ internal sealed class ReferenceModel
         return new RefDecision(pool.PoolId, ratio, want, Math.Max(0, Math.Min(want, left.Min())), null);
     }
 
-    private string? IneligibleBecause(PoolRules pool, DonationFacts donation, DateOnly day)
+    private string? IneligibleBecause(PoolRules pool, DonationFacts donation, DateOnly day, long amountFen)
     {
         var at = donation.AcceptedAt;
         return pool switch
@@ -126,7 +144,7 @@ internal sealed class ReferenceModel
             { StartsAt: { } starts } when at < starts => "before the window",
             { EndsAt: { } ends } when at >= ends => "after the window",
             { DailyOpensAt: { } opens } when TimeOfDay(at) < opens => "before the daily opening",
-            { MinDonationFen: { } min } when donation.AmountFen < min => "below the minimum",
+            { MinDonationFen: { } min } when amountFen < min => "below the minimum",
             { PerDonorDailyCount: { } count } when CountTo(pool.PoolId, donation.Donor, day) >= count => "daily count used",
             { PerDonorMinuteCount: { } perMinute } when DonationsInMinute(donation.Donor, at) > perMinute => "too many this minute",
             _ => null,
