@@ -150,7 +150,9 @@ public sealed partial class CampaignGrain(
                 return new RefundOutcome(RefundResultKind.AlreadyRefunded, donation.ToView());
             }
             // SPEC §6: what the project keeps must still cover what it reported spent (CampaignGrain.Reports).
-            if (!SpentAllowsLoss(donation.ProjectId, donation.AmountFen + donation.Matches.Where(m => m.IsLive).Sum(m => m.AmountFen)))
+            // A points gift's conversion payment is its own amount, not a match the project counts.
+            var projectLoss = donation.AmountFen + (donation.IsPointsGift ? 0 : donation.Matches.Where(m => m.IsLive).Sum(m => m.AmountFen));
+            if (!SpentAllowsLoss(donation.ProjectId, projectLoss))
             {
                 CharityDayTelemetry.ReportWrites.Add(1, new KeyValuePair<string, object?>("result", "RefundRefused"));
                 logger.LogInformation("Refund of donation {DonationId} of partner {PartnerId} refused: project {ProjectId} has reported spending more than it would keep",
