@@ -126,6 +126,9 @@ public static class ServiceDefaults
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters)
+                    // campaign × method: the SDK's default 2,000 series would fold a silo's writer calls into
+                    // one overflow series after ~130 campaigns; 20,000 covers every campaign a silo has hosted.
+                    .AddView("charityday.campaign.writer.calls", new MetricStreamConfiguration { CardinalityLimit = 20_000 })
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()

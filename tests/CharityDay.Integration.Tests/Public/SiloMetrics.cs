@@ -28,6 +28,13 @@ public static class SiloMetrics
         "Donate", "Refund", "Clawback", "PutCampaign", "PutProject", "PutPool", "PatchPool", "RevealSeed",
     };
 
+    /// <summary>
+    /// Grain types the server starts on its own, one per existing campaign (the checkpoint sweep starts
+    /// the sealer of every campaign with unsealed events, at any moment): bounded by campaigns, never by
+    /// requests, so the stranger counts leave them out.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CampaignBackgroundWork = new HashSet<string>(StringComparer.Ordinal) { "checkpointsealer" };
+
     public static async Task<PrometheusScrape[]> ScrapeAllAsync(Deployment deployment)
     {
         return await Task.WhenAll(deployment.Hosts.Select(async host =>
@@ -56,6 +63,7 @@ public static class SiloMetrics
     /// <summary>Activations created, by grain type, summed over hosts, for failure messages.</summary>
     public static Dictionary<string, double> ActivationsByGrainType(IEnumerable<PrometheusScrape> scrapes) =>
         scrapes.SelectMany(s => s.Find(ActivationsCreated))
+            .Where(s => !CampaignBackgroundWork.Contains(s.Labels.GetValueOrDefault("grain_type", "")))
             .GroupBy(s => s.Labels.GetValueOrDefault("grain_type", "?"), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
 
@@ -63,6 +71,7 @@ public static class SiloMetrics
     public static Dictionary<string, double> AliveByGrainType(IEnumerable<PrometheusScrape> scrapes) =>
         scrapes.SelectMany(s => s.Find(ActivationsAlive))
             .Where(s => !s.Labels.GetValueOrDefault("grain_type", "").StartsWith("sys.", StringComparison.Ordinal))
+            .Where(s => !CampaignBackgroundWork.Contains(s.Labels.GetValueOrDefault("grain_type", "")))
             .GroupBy(s => s.Labels.GetValueOrDefault("grain_type", "?"), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
 
