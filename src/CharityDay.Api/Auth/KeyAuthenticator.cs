@@ -101,15 +101,10 @@ public sealed class KeyAuthenticator(GrainReferences grains, KeyReplica director
                 {
                     return await FetchAsync(keyId);
                 }
-                catch (OrleansException error)
+                catch (Exception error) when (error is OrleansException or TimeoutException)
                 {
                     logger.LogWarning("Key {KeyId}: its grain is unreachable ({Error}); using the record read {AgeMs} ms ago",
                         keyId, error.GetType().Name, (long)age.TotalMilliseconds);
-                    return cached;
-                }
-                catch (TimeoutException)
-                {
-                    logger.LogWarning("Key {KeyId}: its grain timed out; using the record read {AgeMs} ms ago", keyId, (long)age.TotalMilliseconds);
                     return cached;
                 }
             }
