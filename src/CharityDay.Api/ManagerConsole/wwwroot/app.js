@@ -4,6 +4,7 @@ import { h, field, values, formError, showProblem, status } from './ui.js';
 import { t, language, setLanguage, LANGUAGES } from './i18n.js';
 import { campaignsView } from './campaigns.js';
 import { campaignView } from './live.js';
+import { reportsView } from './reports.js';
 import { auditView } from './audit.js';
 import { partnersView, keysView } from './access.js';
 
@@ -41,7 +42,7 @@ function renderNav() {
     : [];
   const current = location.hash.split('?')[0];
   nav.replaceChildren(
-    h('ul', {}, links.map(([href, key]) => h('li', {}, h('a', { href, 'aria-current': current.startsWith(href) ? 'page' : undefined, text: t(key) })))),
+    h('ul', {}, links.map(([href, key]) => h('li', {}, h('a', { href, 'aria-current': current.startsWith(href) || (href === '#/campaigns' && current.startsWith('#/projects')) ? 'page' : undefined, text: t(key) })))),
     h('div', { class: 'session' },
       signedIn ? h('span', { class: `role ${session.role}`, 'data-role': session.role, text: t(`role.${session.role}`) }) : null,
       signedIn && !session.canAct ? h('span', { class: 'muted', text: t('viewer.readOnly') }) : null,
@@ -63,7 +64,8 @@ export function render() {
   const query = new URLSearchParams(queryText ?? '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (!session.key) { signInView(); return; }
-  if (parts[0] === 'campaigns' && parts[1]) stopView = campaignView(main, parts[1]);
+  if (parts[0] === 'projects' && parts[1] && parts[2] === 'reports') stopView = reportsView(main, parts[1]);
+  else if (parts[0] === 'campaigns' && parts[1]) stopView = campaignView(main, parts[1]);
   else if (parts[0] === 'audit') auditView(main, query);
   else if (parts[0] === 'partners') partnersView(main);
   else if (parts[0] === 'keys') keysView(main);

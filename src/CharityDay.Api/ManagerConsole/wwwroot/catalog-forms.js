@@ -73,31 +73,61 @@ export function projectForm(campaignId, onSaved) {
   return { element: form, edit };
 }
 
+// SPEC §3 and §7: every field of a pool's PUT the form shows (randomRatioBps apart, as a min–max pair).
+// A pool's other settings (ones the server adds later) are kept from the read, as for every PUT.
 export const POOL_FIELDS = ['sponsor', 'budget', 'ratioBps', 'perDonationCap', 'perDonorDailyCap', 'perDonorDailyCount', 'perDonorMinuteCount',
-  'perProjectCap', 'dailyBudget', 'dailyOpensAt', 'minDonation', 'projectIds', 'startsAt', 'endsAt', 'priority', 'paused'];
+  'perProjectCap', 'dailyBudget', 'dailyOpensAt', 'minDonation', 'projectIds', 'startsAt', 'endsAt', 'priority', 'paused',
+  'pledgesOnly', 'firstChargeOnly', 'pointsProgram', 'fenPer1000Points'];
 const POOL_NUMBERS = ['budget', 'ratioBps', 'perDonationCap', 'perDonorDailyCap', 'perDonorDailyCount', 'perDonorMinuteCount',
-  'perProjectCap', 'dailyBudget', 'minDonation', 'priority'];
+  'perProjectCap', 'dailyBudget', 'minDonation', 'priority', 'fenPer1000Points'];
+const POOL_CHECKS = ['paused', 'pledgesOnly', 'firstChargeOnly'];
+const POOL_HINTS = {
+  projectIds: 'hint.projectIds', startsAt: 'hint.instant', endsAt: 'hint.instant',
+  pointsProgram: 'hint.pointsProgram', fenPer1000Points: 'hint.fenPer1000Points',
+};
+const RANDOM = 'randomRatioBps';
 const POOL_USAGE = ['poolId', 'matched', 'remaining', 'matchedToday', 'matchCount'];
+
+/** The random ratio as two inputs whose names are the API's (randomRatioBps.min, .max), so its errors land at them. */
+function randomRatioField() {
+  return h('fieldset', { class: 'range', 'data-range': RANDOM },
+    h('legend', { text: t('pool.randomRatioBps') }),
+    field(`${RANDOM}.min`, 'pool.randomMin'),
+    field(`${RANDOM}.max`, 'pool.randomMax'),
+    h('small', { class: 'hint', text: t('hint.randomRatio') }),
+    h('p', { class: 'field-error', 'data-error-for': RANDOM, hidden: true }));
+}
+
+/** {min, max} when either is typed (integers as numbers, the rest as typed for the API to judge); else nothing. */
+function typedRange(form) {
+  const all = values(form);
+  const min = all[`${RANDOM}.min`];
+  const max = all[`${RANDOM}.max`];
+  if (min === '' && max === '') return {};
+  const range = {};
+  if (min !== '') range.min = integerOrText(min);
+  if (max !== '') range.max = integerOrText(max);
+  return { [RANDOM]: range };
+}
 
 export function poolForm(campaignId, onSaved) {
   const form = h('form', { class: 'grid', 'data-form': 'pool', onsubmit: e => e.preventDefault() },
     field('poolId', 'pool.id'),
-    POOL_FIELDS.map(name => field(name, `pool.${name}`, {
-      type: name === 'paused' ? 'checkbox' : 'text',
-      hint: name === 'projectIds' ? 'hint.projectIds' : name.endsWith('At') && name !== 'dailyOpensAt' ? 'hint.instant' : undefined,
-    })),
+    POOL_FIELDS.flatMap(name => [
+      field(name, `pool.${name}`, { type: POOL_CHECKS.includes(name) ? 'checkbox' : 'text', hint: POOL_HINTS[name] }),
+      name === 'ratioBps' ? randomRatioField() : null,
+    ]),
     h('div', { class: 'buttons' }, action('form.review', save, { 'data-action': 'save-pool' })),
     formError());
   async function save() {
     const id = values(form).poolId;
     const result = await reviewPut(form, {
       path: `/v1/admin/pools/${enc(id)}`, drop: POOL_USAGE, title: 'pool.confirmPut',
-      change: current => {
-        const given = typed(form, POOL_FIELDS, { numbers: POOL_NUMBERS, lists: ['projectIds'] });
-        // A fixed ratio typed here replaces a random one (the API takes one or the other).
-        const base = given.ratioBps !== undefined ? { ...current, randomRatioBps: undefined } : current;
-        return JSON.parse(JSON.stringify({ ...merged(base, POOL_FIELDS, given), campaignId }));
-      },
+      // The form shows the ratio both ways: what is typed replaces both (the API takes one or the other).
+      change: current => JSON.parse(JSON.stringify({
+        ...merged(current, [...POOL_FIELDS, RANDOM], { ...typed(form, POOL_FIELDS, { numbers: POOL_NUMBERS, lists: ['projectIds'] }), ...typedRange(form) }),
+        campaignId,
+      })),
     });
     if (result) onSaved(id);
   }
@@ -108,6 +138,8 @@ export function poolForm(campaignId, onSaved) {
       if (input.type === 'checkbox') input.checked = Boolean(pool[name]);
       else input.value = Array.isArray(pool[name]) ? pool[name].join(', ') : pool[name] ?? '';
     }
+    form.elements[`${RANDOM}.min`].value = pool[RANDOM]?.min ?? '';
+    form.elements[`${RANDOM}.max`].value = pool[RANDOM]?.max ?? '';
     form.elements.poolId.focus();
   }
   return { element: form, edit };

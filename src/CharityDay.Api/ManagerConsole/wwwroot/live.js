@@ -73,7 +73,8 @@ export function campaignView(main, campaignId) {
       projectsBody.replaceChildren(...items.map(p => h('tr', { 'data-project': p.projectId },
         h('td', { text: p.projectId }), h('td', { text: p.name }), h('td', { text: show(p.organization) }),
         h('td', { text: t(`project.${p.status}`) }), h('td', { text: p.goal === null ? '—' : yuan(p.goal) }),
-        h('td', {}, action('form.edit', () => projects.edit(p))))));
+        h('td', { class: 'row-actions' }, action('form.edit', () => projects.edit(p)), ' ',
+          h('a', { href: `#/projects/${enc(p.projectId)}/reports`, 'data-action': 'reports', 'aria-label': t('project.reportsOf', { project: p.projectId }), text: t('project.reports') })))));
     } catch (e) {
       projectsBody.replaceChildren(h('tr', {}, h('td', { colspan: 6, text: `${e.status} ${e.problem.title}` })));
     }

@@ -27,6 +27,19 @@ export function yuan(fen) {
   return `${negative ? '−' : ''}¥${whole}.${cents}`;
 }
 
+/**
+ * Yuan as typed ("12", "12.5", "-0.30", "¥1234.56") to integer fen by splitting the text at the point,
+ * never by multiplying a float (0.29 * 100 is 28.999999999999996). Anything else, or beyond 2^53 fen,
+ * is null: the caller sends the text as typed and the API names the field.
+ */
+export function fenFromYuan(text) {
+  const m = /^(-?)¥?(\d+)(?:\.(\d{1,2}))?$/.exec(String(text).trim());
+  if (!m) return null;
+  const fen = Number(`${m[2]}${(m[3] ?? '').padEnd(2, '0')}`);
+  if (!Number.isSafeInteger(fen)) return null;
+  return m[1] && fen !== 0 ? -fen : fen;
+}
+
 export function show(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'object') return JSON.stringify(value);
