@@ -61,7 +61,27 @@ public sealed class ConsoleScreenshots(ConsoleHost host)
         await Task.Delay(TimeSpan.FromSeconds(2)); // two refreshes: the chart drawn in the new language's page
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "live-zh.png") });
 
-        foreach (var name in new[] { "live.png", "confirm-top-up.png", "campaigns.png", "audit.png", "live-zh.png" })
+        // A project's use of funds: two reports filed, the page beside what it raised and was matched.
+        await page.Locator("#lang").SelectOptionAsync("en");
+        await host.OkAsync(HttpMethod.Post, "/v1/admin/projects/water/reports", new
+        {
+            reportId = "water-2026-09-20", at = "2026-09-20T16:00:00+08:00", title = "Filters installed in Lanping", spent = 3_000,
+            items = new object[] { new { description = "water filter", quantity = 12, unit = "units" }, new { description = "installation", quantity = 3, unit = "villages" } },
+            evidenceUrl = "https://example.org/water/2026-09-20-receipts.pdf",
+        });
+        await host.OkAsync(HttpMethod.Post, "/v1/admin/projects/water/reports", new
+        {
+            reportId = "water-2026-10-05", at = "2026-10-05T11:30:00+08:00", title = "Maintenance visit", spent = 1_250,
+            items = new object[] { new { description = "replacement cartridge", quantity = 40, unit = "pcs" } },
+        });
+        await page.GotoAsync($"{host.ConsoleUrl}#/projects/water/reports");
+        await Expect(page.Locator("tr[data-report='water-2026-10-05']")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-total=spent]")).ToHaveTextAsync("¥42.50");
+        await page.Locator("form[data-form=report] [name=title]").FillAsync("School water tanks");
+        await page.Locator("form[data-form=report] [data-action=add-item]").ClickAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, "reports.png"), FullPage = true });
+
+        foreach (var name in new[] { "live.png", "confirm-top-up.png", "campaigns.png", "audit.png", "live-zh.png", "reports.png" })
         {
             Assert.True(new FileInfo(Path.Combine(dir, name)).Length > 10_000, $"{name} is missing or empty in {dir}");
         }
