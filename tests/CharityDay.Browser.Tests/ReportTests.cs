@@ -68,8 +68,8 @@ public sealed class ReportTests(ConsoleHost host)
         Assert.StartsWith("report-", reportId, StringComparison.Ordinal);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", await form.Locator("[name=at]").InputValueAsync());
         await form.Locator("[name=title]").FillAsync("Water filters for Lanping");
-        // 12.34 yuan: a float would make 1233.9999…; the page must send exactly 1234 fen.
-        await form.Locator("[name=spent]").FillAsync("12.34");
+        // 16.08 yuan: 16.08 * 100 is 1607.9999999999998 in floating point; the page must send exactly 1608 fen.
+        await form.Locator("[name=spent]").FillAsync("16.08");
         await form.Locator("[name=evidenceUrl]").FillAsync("https://example.org/receipts/1");
 
         // Items from the keyboard: Enter on "add" puts the focus in the new row.
@@ -93,21 +93,21 @@ public sealed class ReportTests(ConsoleHost host)
         var dialog = page.Locator("dialog#confirm");
         var spentRow = dialog.Locator("tr", new() { HasText = "project spent" });
         await Expect(spentRow).ToContainTextAsync("¥0.00");
-        await Expect(spentRow).ToContainTextAsync("¥12.34");
-        await Expect(dialog.Locator("tr", new() { HasText = "this report" })).ToContainTextAsync("¥12.34");
+        await Expect(spentRow).ToContainTextAsync("¥16.08");
+        await Expect(dialog.Locator("tr", new() { HasText = "this report" })).ToContainTextAsync("¥16.08");
         await Expect(dialog.Locator("tr", new() { HasText = "items" })).ToContainTextAsync("Water filter × 3 pcs");
         Assert.Empty(posts);
         await Scenario.ConfirmAsync(page);
 
         var row = page.Locator($"tr[data-report='{reportId}']");
         await Expect(row).ToContainTextAsync("Water filters for Lanping");
-        await Expect(row.Locator("[data-col=spent]")).ToHaveTextAsync("¥12.34");
+        await Expect(row.Locator("[data-col=spent]")).ToHaveTextAsync("¥16.08");
         await Expect(row).ToContainTextAsync("Water filter × 3 pcs");
         var link = row.Locator("a.evidence");
         await Expect(link).ToHaveAttributeAsync("href", "https://example.org/receipts/1");
         await Expect(link).ToHaveAttributeAsync("rel", "noopener noreferrer");
-        await Expect(page.Locator("[data-total=spent]")).ToHaveTextAsync("¥12.34");
-        await Expect(page.Locator("[data-total=available]")).ToHaveTextAsync("¥7.66");
+        await Expect(page.Locator("[data-total=spent]")).ToHaveTextAsync("¥16.08");
+        await Expect(page.Locator("[data-total=available]")).ToHaveTextAsync("¥3.92");
         await Expect(page.Locator("[data-total=reportCount]")).ToHaveTextAsync("1");
         // The form is ready for the next report, with a new id.
         Assert.NotEqual(reportId, await form.Locator("[name=reportId]").InputValueAsync());
@@ -117,12 +117,12 @@ public sealed class ReportTests(ConsoleHost host)
         Assert.True(Guid.TryParse(await post.HeaderValueAsync("idempotency-key"), out _));
         var report = Assert.Single((await ReportsOfAsync("rep-a-water")).EnumerateArray());
         Assert.Equal(reportId, report.GetProperty("reportId").GetString());
-        Assert.Equal(1_234, report.GetProperty("spent").GetInt64());
+        Assert.Equal(1_608, report.GetProperty("spent").GetInt64());
         var item = Assert.Single(report.GetProperty("items").EnumerateArray());
         Assert.Equal(3, item.GetProperty("quantity").GetInt64());
         Assert.Equal("pcs", item.GetProperty("unit").GetString());
         var project = await PublicProjectAsync("rep-a-water", p => p.GetProperty("reportCount").GetInt64() == 1);
-        Assert.Equal(1_234, project.GetProperty("spent").GetInt64());
+        Assert.Equal(1_608, project.GetProperty("spent").GetInt64());
         host.AssertNoScriptErrors(page);
     }
 
@@ -135,6 +135,11 @@ public sealed class ReportTests(ConsoleHost host)
         await form.Locator("[name=title]").FillAsync("Filters");
         await form.Locator("[name=spent]").FillAsync("5");
         await form.Locator("[name=evidenceUrl]").FillAsync("http://example.org/receipt");
+        // A quantity of 0 in the same request: every refused field is shown at once, each at its own input.
+        await form.Locator("[data-action=add-item]").ClickAsync();
+        await form.Locator("[name='items[0].description']").FillAsync("filter");
+        await form.Locator("[name='items[0].quantity']").FillAsync("0");
+        await form.Locator("[name='items[0].unit']").FillAsync("pcs");
         await form.Locator("[data-action=review-report]").ClickAsync();
         await Scenario.ConfirmAsync(page);
 
@@ -143,6 +148,8 @@ public sealed class ReportTests(ConsoleHost host)
         await Expect(error).ToContainTextAsync("https");
         await Expect(form.Locator("[name=evidenceUrl]")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(form.Locator(".form-error")).ToContainTextAsync("400");
+        await Expect(form.Locator("[data-error-for='items[0].quantity']")).ToBeVisibleAsync();
+        await Expect(form.Locator("[name='items[0].quantity']")).ToHaveAttributeAsync("aria-invalid", "true");
         // The ledger's list is read straight from the ledger: nothing was filed.
         Assert.Equal(0, (await ReportsOfAsync("rep-b-water")).GetArrayLength());
         Assert.Equal(0, (await host.OkAsync(HttpMethod.Get, "/v1/projects/rep-b-water", key: null)).GetProperty("reportCount").GetInt64());
