@@ -87,6 +87,7 @@ public static class ApiComposition
         app.MapReceipts();
         Reports.ReportEndpoints.MapReports(app);
         app.MapTeams();
+        app.MapMerchants();
         app.MapPledges();
         app.MapCatalogAdmin();
         app.MapPoolAdmin();

@@ -48,6 +48,7 @@ public static class AdminJson
         ["firstChargeOnly"] = p.FirstChargeOnly,
         ["pointsProgram"] = p.PointsProgram,
         ["fenPer1000Points"] = p.FenPer1000Points,
+        ["merchantGifts"] = p.MerchantGifts,
     };
 
     public static Dictionary<string, object?> PoolWithUsage(PoolSettings p, PoolUsageView usage)

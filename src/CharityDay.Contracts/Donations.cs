@@ -13,10 +13,14 @@ public sealed record DonationRequest(
     [property: Id(8)] string? Channel,
     [property: Id(9)] string? PledgeId = null,
     [property: Id(10)] long? Points = null,
-    [property: Id(11)] string? PointsProgram = null)
+    [property: Id(11)] string? PointsProgram = null,
+    [property: Id(12)] int? OrderCount = null)
 {
     /// <summary>SPEC §7: a points gift (<c>points</c> and <c>pointsProgram</c> instead of <c>amount</c>, which is 0 here).</summary>
     public bool IsPointsGift => PointsProgram is not null;
+
+    /// <summary>SPEC §7: a merchant gift's <see cref="DonorId"/> is <see cref="Domain.Giving.MerchantDonor.DonorOf"/> its merchant.</summary>
+    public string? MerchantId => Domain.Giving.MerchantDonor.MerchantOf(DonorId);
 }
 
 [GenerateSerializer, Immutable, Alias("cd.MatchView")]
@@ -44,7 +48,14 @@ public sealed record DonationView(
     [property: Id(13)] DateTimeOffset? RefundedAt,
     [property: Id(14)] string? PledgeId = null,
     [property: Id(15)] long? Points = null,
-    [property: Id(16)] string? PointsProgram = null);
+    [property: Id(16)] string? PointsProgram = null,
+    [property: Id(17)] int? OrderCount = null)
+{
+    /// <summary>SPEC §7: a merchant gift's <see cref="DonorId"/> is its merchant's donor string; these are the two ids as the API shows them.</summary>
+    public string? MerchantId => Domain.Giving.MerchantDonor.MerchantOf(DonorId);
+
+    public string? PersonDonorId => Domain.Giving.MerchantDonor.PersonOf(DonorId);
+}
 
 public static class DonationStatus
 {

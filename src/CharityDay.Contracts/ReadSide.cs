@@ -13,7 +13,9 @@ public sealed record ProjectReadModel(
     [property: Id(5)] long MonthlyPledgedFen = 0,
     [property: Id(6)] long SpentFen = 0,
     [property: Id(7)] int ReportCount = 0,
-    [property: Id(8)] long PointsDonated = 0);
+    [property: Id(8)] long PointsDonated = 0,
+    [property: Id(9)] long MerchantRaisedFen = 0,
+    [property: Id(10)] long MerchantOrders = 0);
 
 /// <summary>
 /// What a campaign's writer publishes for the public reads (SPEC §4 "Reads never slow the burst"):
@@ -29,7 +31,8 @@ public sealed record CampaignSnapshot(
     [property: Id(4)] IReadOnlyList<PoolSummary> Pools,
     [property: Id(5)] ImmutableDictionary<string, ProjectReadModel> Projects,
     [property: Id(6)] IReadOnlyList<LeaderboardEntry> Leaderboard,
-    [property: Id(7)] TeamBoardSnapshot? Teams = null)
+    [property: Id(7)] TeamBoardSnapshot? Teams = null,
+    [property: Id(8)] MerchantBoardSnapshot? Merchants = null)
 {
     public const int LeaderboardDepth = 1000;
 }

@@ -62,7 +62,8 @@ public sealed record PoolSettings(
     [property: Id(20)] bool PledgesOnly = false,
     [property: Id(21)] bool FirstChargeOnly = false,
     [property: Id(22)] string? PointsProgram = null,
-    [property: Id(23)] long? FenPer1000Points = null)
+    [property: Id(23)] long? FenPer1000Points = null,
+    [property: Id(24)] bool MerchantGifts = false)
 {
     /// <summary>A manager may read the seed (and so recompute every draw) once the pool's window has ended.</summary>
     public bool SeedRevealable(DateTimeOffset now) => EndsAt is { } ends && now >= ends;

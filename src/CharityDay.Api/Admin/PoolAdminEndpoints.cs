@@ -147,7 +147,7 @@ public static class PoolAdminEndpoints
             return malformed;
         }
         var f = new FieldReader(body);
-        var donorId = f.Id("donorId", required: true);
+        var donor = ClawbackDonor(f);
         var partnerId = f.Id("partnerId", required: false);
         var reason = f.Text("reason", required: true);
         if (f.HasErrors)
@@ -159,7 +159,22 @@ public static class PoolAdminEndpoints
         {
             return badHeader;
         }
-        return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donorId!, partnerId, reason!));
+        return AdminHttp.Answer(await access.Campaign.Clawback(request!, poolId, donor!, partnerId, reason!));
+    }
+
+    /// <summary>SPEC §7: a clawback names a person by <c>donorId</c> or a merchant by <c>merchantId</c>, one of the two.</summary>
+    private static string? ClawbackDonor(FieldReader f)
+    {
+        if (!f.TryGet("merchantId", out _))
+        {
+            return f.Id("donorId", required: true);
+        }
+        var merchantId = f.Id("merchantId", required: true);
+        if (f.TryGet("donorId", out _))
+        {
+            f.Error("donorId", "name the donor by donorId or the merchant by merchantId, not both");
+        }
+        return merchantId is null ? null : Domain.Giving.MerchantDonor.DonorOf(merchantId);
     }
 
     /// <summary>The random-ratio seed, once the pool has ended (SPEC §3); the read is audited.</summary>

@@ -134,6 +134,7 @@ public static partial class PoolInput
         {
             PledgesOnly = f.Has("pledgesOnly") ? f.Bool("pledgesOnly") ?? false : current?.PledgesOnly ?? false,
             FirstChargeOnly = f.Has("firstChargeOnly") ? f.Bool("firstChargeOnly") ?? false : current?.FirstChargeOnly ?? false,
+            MerchantGifts = f.Has("merchantGifts") ? f.Bool("merchantGifts") ?? false : current?.MerchantGifts ?? false,
             PointsProgram = pointsProgram,
             FenPer1000Points = fenPer1000Points,
         };

@@ -16,6 +16,8 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
         ["projectId"] = "water-2026",
         ["campaignId"] = "99-giving-day",
         ["donorId"] = "u-8f3a",
+        ["merchantId"] = null,
+        ["orderCount"] = null,
         ["amount"] = 500,
         ["currency"] = "CNY",
         ["occurredAt"] = "2026-09-09T10:00:00+08:00",
@@ -39,6 +41,30 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
         ["occurredAt"] = "2026-09-09T10:00:00+08:00",
     };
 
+    /// <summary>SPEC §7: a merchant's share of its sales, many orders at a time, in place of a donor.</summary>
+    private static JsonNode MerchantBody() => new JsonObject
+    {
+        ["donationId"] = "shop-7781-20260909-10",
+        ["projectId"] = "water-2026",
+        ["merchantId"] = "shop-7781",
+        ["orderCount"] = 240,
+        ["amount"] = 1_200,
+    };
+
+    private static JsonNode MerchantGift()
+    {
+        var gift = (JsonObject)Donation(replayed: false);
+        gift["donationId"] = "shop-7781-20260909-10";
+        gift["donorId"] = null;
+        gift["merchantId"] = "shop-7781";
+        gift["orderCount"] = 240;
+        gift["amount"] = 1_200;
+        gift["occurredAt"] = null;
+        gift["matches"] = new JsonArray();
+        gift["matchedTotal"] = 0;
+        return gift;
+    }
+
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         switch (operation.OperationId)
@@ -52,7 +78,7 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
                 var second = (JsonObject)Body();
                 second["donationId"] = "d-20260909-000002";
                 second["amount"] = 0;
-                SetRequest(operation, new JsonObject { ["donations"] = new JsonArray(Body(), second) });
+                SetRequest(operation, new JsonObject { ["donations"] = new JsonArray(Body(), second, MerchantBody()) });
                 SetResponse(operation, "200", new JsonObject
                 {
                     ["results"] = new JsonArray(
@@ -70,7 +96,8 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
                                 ["field"] = "amount",
                                 ["errors"] = new JsonObject { ["amount"] = new JsonArray("must be an integer from 1 to 100000000") },
                             },
-                        }),
+                        },
+                        new JsonObject { ["index"] = 2, ["status"] = 201, ["donation"] = MerchantGift() }),
                 });
                 break;
             case "GetDonation":

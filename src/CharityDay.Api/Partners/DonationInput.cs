@@ -22,7 +22,7 @@ public static class DonationInput
         var fields = new FieldReader(item);
         var donationId = fields.Id("donationId", required: true);
         var projectId = fields.Id("projectId", required: true);
-        var donorId = fields.Id("donorId", required: true);
+        var (donor, orderCount) = MerchantInput.Read(fields);
         // SPEC §7: a points gift gives points and pointsProgram instead of amount.
         var pointsGift = PointsInput.Given(fields, "points") || PointsInput.Given(fields, "pointsProgram");
         var amount = fields.Long("amount", required: !pointsGift, Money.MinDonationFen, Money.MaxDonationFen);
@@ -44,7 +44,7 @@ public static class DonationInput
                 $"currency {currency} is not supported", [new FieldError("currency", "must be CNY")]);
             return (null, TypedResults.Problem(details), details);
         }
-        return (new DonationRequest(partnerId, donationId!, projectId!, donorId!, amount ?? 0, Currency, occurredAt, teamId, channel, pledgeId,
-            points, pointsProgram), null, null);
+        return (new DonationRequest(partnerId, donationId!, projectId!, donor!, amount ?? 0, Currency, occurredAt, teamId, channel, pledgeId,
+            points, pointsProgram, orderCount), null, null);
     }
 }

@@ -79,6 +79,8 @@ public static class PublicEndpoints
             Spent = project.SpentFen,
             ReportCount = project.ReportCount,
             PointsDonated = project.PointsDonated,
+            MerchantRaised = project.MerchantRaisedFen,
+            MerchantOrders = project.MerchantOrders,
             Rollup = new RollupTotals { Raised = project.Rollup.RaisedFen, Matched = project.Rollup.MatchedFen, DonationCount = project.Rollup.DonationCount },
         });
     }

@@ -13,8 +13,14 @@ public sealed record DonationBody
 
     public required string ProjectId { get; init; }
 
-    [Description("The partner's pseudonymous donor id.")]
-    public required string DonorId { get; init; }
+    [Description("The partner's pseudonymous donor id. Required, except for a merchant gift (merchantId + orderCount instead; both: 400).")]
+    public string? DonorId { get; init; }
+
+    [Description("A merchant gift (SPEC §7): the merchant on the partner's platform giving a share of its sales, in place of donorId. The merchant is one donor for caps, the velocity rule and clawback, apart from any person.")]
+    public string? MerchantId { get; init; }
+
+    [Description("A merchant gift's orders, 1 to 1,000,000; only with merchantId.")]
+    public int? OrderCount { get; init; }
 
     [Description("Fen, 1 to 100,000,000. Absent for a points gift (points + pointsProgram instead).")]
     public long? Amount { get; init; }
@@ -66,7 +72,16 @@ public sealed record Donation
     public required string PartnerId { get; init; }
     public required string ProjectId { get; init; }
     public required string CampaignId { get; init; }
-    public required string DonorId { get; init; }
+
+    [Description("Null for a merchant gift.")]
+    public string? DonorId { get; init; }
+
+    [Description("A merchant gift's merchant (SPEC §7); null for a person's gift.")]
+    public string? MerchantId { get; init; }
+
+    [Description("A merchant gift's orders; null for a person's gift.")]
+    public int? OrderCount { get; init; }
+
     public required long Amount { get; init; }
     public required string Currency { get; init; }
     public DateTimeOffset? OccurredAt { get; init; }

@@ -89,3 +89,16 @@ public sealed record PledgeView
     public DateTimeOffset? CreatedAt { get; init; }
     public DateTimeOffset? CancelledAt { get; init; }
 }
+
+[Description("One row of a campaign's merchant board (SPEC §7; fen, net of refunds), from the public snapshot.")]
+public sealed record MerchantBoardRow
+{
+    public required string PartnerId { get; init; }
+    public required string MerchantId { get; init; }
+    public required long Raised { get; init; }
+
+    [Description("The orders its live gifts cover.")]
+    public required long OrderCount { get; init; }
+
+    public required long DonationCount { get; init; }
+}

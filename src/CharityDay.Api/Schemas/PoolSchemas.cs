@@ -41,6 +41,9 @@ public abstract record PoolRules
     [Description("Match only a pledge's first charge (SPEC §7).")]
     public bool? FirstChargeOnly { get; init; }
 
+    [Description("Match merchant gifts as well as people's (SPEC §7); default false: people's only.")]
+    public bool? MerchantGifts { get; init; }
+
     [Description("A conversion pool (SPEC §7): it pays points gifts of this programme instead of matching; no ratio.")]
     public string? PointsProgram { get; init; }
 
@@ -101,9 +104,13 @@ public sealed record PoolPage
 [Description("Flag a donor on a pool: every match the pool gave them is reversed, and they are matched no more by it.")]
 public sealed record ClawbackBody
 {
-    public required string DonorId { get; init; }
+    [Description("The person flagged. Required unless merchantId names a merchant instead (both: 400).")]
+    public string? DonorId { get; init; }
 
-    [Description("Flag one platform's donor only; absent: the donorId on every platform.")]
+    [Description("A merchant flagged (SPEC §7), in place of donorId: its merchant gifts' matches are reversed; a person with the same id is untouched.")]
+    public string? MerchantId { get; init; }
+
+    [Description("Flag one platform's donor or merchant only; absent: the id on every platform.")]
     public string? PartnerId { get; init; }
 
     public required string Reason { get; init; }
@@ -112,7 +119,13 @@ public sealed record ClawbackBody
 public sealed record ClawbackResult
 {
     public required string PoolId { get; init; }
-    public required string DonorId { get; init; }
+
+    [Description("The person flagged; null when a merchant was.")]
+    public string? DonorId { get; init; }
+
+    [Description("The merchant flagged; null when a person was.")]
+    public string? MerchantId { get; init; }
+
     public string? PartnerId { get; init; }
     public required string Reason { get; init; }
     public required int MatchesReversed { get; init; }

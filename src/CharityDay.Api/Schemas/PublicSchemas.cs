@@ -41,6 +41,12 @@ public sealed record ProjectTotals
     [Description("Loyalty points given to this project through conversion pools, net of refunds (SPEC §7).")]
     public required long PointsDonated { get; init; }
 
+    [Description("What merchant gifts gave this project, net of refunds (SPEC §7); part of raised.")]
+    public required long MerchantRaised { get; init; }
+
+    [Description("The orders those merchant gifts cover, net of refunds.")]
+    public required long MerchantOrders { get; init; }
+
     [Description("This project and all its sub-projects.")]
     public required RollupTotals Rollup { get; init; }
 }

@@ -8,13 +8,14 @@ namespace CharityDay.Api.Transparency;
 
 /// <summary>
 /// The columns of the daily export (SPEC §6), written in this one place for both formats: a new column
-/// (a merchant gift's <c>merchantId</c> and <c>orderCount</c>) is one more entry in
-/// <see cref="Names"/> and one more line in <see cref="Values"/>.
+/// is one more entry in <see cref="Names"/> and one more line in <see cref="Values"/>. A merchant
+/// gift's <c>merchantId</c> and <c>orderCount</c> come last (empty for a person's gift), so readers of
+/// the first eleven columns by position are not moved; its <c>donorId</c> is empty.
 /// </summary>
 public static class ExportColumns
 {
     public static readonly string[] Names =
-        ["partnerId", "donationId", "projectId", "donorId", "teamId", "amount", "status", "acceptedAt", "refundedAt", "matchedTotal", "matches"];
+        ["partnerId", "donationId", "projectId", "donorId", "teamId", "amount", "status", "acceptedAt", "refundedAt", "matchedTotal", "matches", "merchantId", "orderCount"];
 
     private static readonly JsonEncodedText[] JsonNames = [.. Names.Select(n => JsonEncodedText.Encode(n))];
 
@@ -26,7 +27,7 @@ public static class ExportColumns
         into[0] = new(row.PartnerId, null);
         into[1] = new(row.DonationId, null);
         into[2] = new(row.ProjectId, null);
-        into[3] = new(row.DonorId, null);
+        into[3] = new(row.PersonDonorId, null);
         into[4] = new(row.TeamId, null);
         into[5] = new(null, row.AmountFen);
         into[6] = new(row.Status, null);
@@ -34,6 +35,8 @@ public static class ExportColumns
         into[8] = new(row.RefundedAt is { } refundedAt ? Rfc3339(refundedAt) : null, null);
         into[9] = new(null, row.MatchedTotalFen);
         into[10] = new(row.Matches, null);
+        into[11] = new(row.MerchantId, null);
+        into[12] = new(null, row.OrderCount);
     }
 
     /// <summary>

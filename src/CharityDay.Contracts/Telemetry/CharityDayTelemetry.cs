@@ -26,6 +26,12 @@ public static class CharityDayTelemetry
     public static readonly Counter<long> PointsConverted = Meter.CreateCounter<long>(
         "charityday.points.converted", "{point}", "Loyalty points used by accepted points gifts (SPEC §7), by conversion pool; their fen are in charityday.donations.amount.");
 
+    public static readonly Counter<long> MerchantAmount = Meter.CreateCounter<long>(
+        "charityday.merchant.amount", "fen", "Money given by accepted merchant gifts (SPEC §7), by partner; also in charityday.donations.amount.");
+
+    public static readonly Counter<long> MerchantOrders = Meter.CreateCounter<long>(
+        "charityday.merchant.orders", "{order}", "Orders covered by accepted merchant gifts (SPEC §7), by partner.");
+
     public static readonly Histogram<double> IngestDuration = Meter.CreateHistogram<double>(
         "charityday.donations.ingest.duration", "ms", "From the request reaching the write path to its commit being acknowledged.");
 

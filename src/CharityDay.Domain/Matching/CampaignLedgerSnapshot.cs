@@ -32,6 +32,12 @@ public sealed class CampaignLedgerSnapshot
     /// <summary>Per project, the points its live points gifts used (SPEC §7), read from their rows.</summary>
     public List<(string ProjectId, long Points)> ProjectPoints { get; } = [];
 
+    /// <summary>Per project, its live merchant gifts (SPEC §7 <c>merchantRaised</c>, <c>merchantOrders</c>), read from their rows.</summary>
+    public List<(string ProjectId, long RaisedFen, long Orders)> ProjectMerchantGifts { get; } = [];
+
+    /// <summary>Per merchant (its donor string), its live gifts (SPEC §7 merchant board), read from their rows.</summary>
+    public List<(string PartnerId, string Donor, long RaisedFen, long Orders, long Count)> MerchantGifts { get; } = [];
+
     /// <summary>The durable sums cover the donations accepted up to this instant (null: no sums yet).</summary>
     public DateTimeOffset? SumsThrough { get; set; }
 
@@ -67,6 +73,10 @@ public sealed class CampaignLedgerSnapshot
         foreach (var (projectId, points) in ProjectPoints.Where(r => r.Points != 0))
         {
             Of(projectId).AddPoints(points);
+        }
+        foreach (var (projectId, raised, orders) in ProjectMerchantGifts.Where(r => r.RaisedFen != 0 || r.Orders != 0))
+        {
+            Of(projectId).AddMerchant(raised, orders);
         }
         foreach (var (poolId, day, matched) in PoolDayMatched.Where(r => r.MatchedFen != 0))
         {
@@ -106,6 +116,18 @@ public sealed class CampaignLedgerSnapshot
         foreach (var (partnerId, teamId, matched) in TeamMatched)
         {
             teams.RestoreMatched(new Giving.TeamKey(partnerId, teamId), matched);
+        }
+    }
+
+    /// <summary>Loads the merchants' totals into <paramref name="merchants"/> (an empty book).</summary>
+    public void RestoreMerchants(Giving.MerchantBook merchants)
+    {
+        foreach (var (partnerId, donor, raised, orders, count) in MerchantGifts.Where(r => r.Count != 0))
+        {
+            if (Giving.MerchantDonor.MerchantOf(donor) is { } merchantId)
+            {
+                merchants.Restore(new Giving.MerchantKey(partnerId, merchantId), raised, orders, count);
+            }
         }
     }
 

@@ -55,6 +55,10 @@ public static class MatchRule
         {
             return false;
         }
+        if (donation.IsMerchantGift && !pool.MerchantGifts)
+        {
+            return false;
+        }
         if ((pool.PledgesOnly && !donation.IsPledgeGift) || (pool.FirstChargeOnly && !donation.IsFirstCharge))
         {
             return false;

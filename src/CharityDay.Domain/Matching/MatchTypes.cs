@@ -11,6 +11,9 @@ public sealed record DonationFacts(DonationKey Key, string DonorId, string Proje
 {
     public bool IsPointsGift => PointsProgram is not null;
 
+    /// <summary>SPEC §7: a merchant's gift (its donor is the merchant): matched only by pools with <c>merchantGifts</c>.</summary>
+    public bool IsMerchantGift => Giving.MerchantDonor.IsMerchant(DonorId);
+
     public DonorKey Donor => new(Key.PartnerId, DonorId);
 }
 

@@ -35,6 +35,9 @@ public sealed record PoolRules
     /// <summary>SPEC §7: matches only a pledge's first charge (sponsors pay to win new monthly donors).</summary>
     public bool FirstChargeOnly { get; init; }
 
+    /// <summary>SPEC §7: matches merchant gifts as well as people's (default: people's only).</summary>
+    public bool MerchantGifts { get; init; }
+
     /// <summary>SPEC §7: a conversion pool pays points gifts of this loyalty programme, and nothing else.</summary>
     public string? PointsProgram { get; init; }
 

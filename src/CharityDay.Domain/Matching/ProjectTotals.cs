@@ -36,4 +36,16 @@ public sealed class ProjectTotals
     public long PointsDonated { get; private set; }
 
     public void AddPoints(long points) => PointsDonated += points;
+
+    /// <summary>SPEC §7 <c>merchantRaised</c>: what its live merchant gifts gave (part of <see cref="RaisedFen"/>).</summary>
+    public long MerchantRaisedFen { get; private set; }
+
+    /// <summary>SPEC §7 <c>merchantOrders</c>: the orders its live merchant gifts cover.</summary>
+    public long MerchantOrders { get; private set; }
+
+    public void AddMerchant(long amountFen, long orders)
+    {
+        MerchantRaisedFen += amountFen;
+        MerchantOrders += orders;
+    }
 }

@@ -28,23 +28,34 @@ public static class LedgerEvents
 
     /// <summary>
     /// A donation accepted: {acceptedAt, amount, campaignId, donationId, donorHash, matches:[{amount, poolId}],
-    /// partnerId, projectId, seq, type:"accepted"} — the matches as accepted, in stacking order.
+    /// partnerId, projectId, seq, type:"accepted"} — the matches as accepted, in stacking order. A merchant
+    /// gift (SPEC §7; <paramref name="donorId"/> its merchant's donor string) has <c>merchantId</c> in clear
+    /// (a merchant is not a private person) and <c>orderCount</c> instead of <c>donorHash</c>.
     /// </summary>
     public static LedgerEvent Accepted(long seq, string campaignId, string partnerId, string donationId, string projectId, string donorId,
-        long amountFen, DateTimeOffset acceptedAt, IEnumerable<EventMatch> matches) =>
+        long amountFen, DateTimeOffset acceptedAt, IEnumerable<EventMatch> matches, int? orderCount = null) =>
         new(seq, LedgerEventTypes.Accepted, ReceiptKeys.Donation(partnerId, donationId), Write(w =>
         {
+            var merchantId = Giving.MerchantDonor.MerchantOf(donorId);
             w.WriteString("acceptedAt", acceptedAt);
             w.WriteNumber("amount", amountFen);
             w.WriteString("campaignId", campaignId);
             w.WriteString("donationId", donationId);
-            w.WriteString("donorHash", DonorHash.Of(partnerId, donorId));
+            if (merchantId is null)
+            {
+                w.WriteString("donorHash", DonorHash.Of(partnerId, donorId));
+            }
             w.WriteStartArray("matches");
             foreach (var m in matches)
             {
                 WriteMatch(w, m);
             }
             w.WriteEndArray();
+            if (merchantId is not null)
+            {
+                w.WriteString("merchantId", merchantId);
+                w.WriteNumber("orderCount", orderCount ?? 0);
+            }
             w.WriteString("partnerId", partnerId);
             w.WriteString("projectId", projectId);
             w.WriteNumber("seq", seq);

@@ -29,7 +29,7 @@ public interface ILedgerReads
 /// One donation of a daily export (SPEC §6). <see cref="Matches"/> are the matches as accepted,
 /// <c>poolId:amount</c> joined by <c>;</c> in stacking order (reversed ones included: they were
 /// given, then taken back); <see cref="MatchedTotalFen"/> is the live part of them, as a donation
-/// read shows it (0 once refunded).
+/// read shows it (0 once refunded). <see cref="DonorId"/> is the donor string (a merchant's for a merchant gift).
 /// </summary>
 public sealed record ExportRow(
     string PartnerId,
@@ -42,7 +42,14 @@ public sealed record ExportRow(
     DateTimeOffset AcceptedAt,
     DateTimeOffset? RefundedAt,
     long MatchedTotalFen,
-    string Matches);
+    string Matches,
+    int? OrderCount = null)
+{
+    /// <summary>SPEC §6: a merchant gift's row shows its merchant and orders, and no donorId.</summary>
+    public string? MerchantId => Giving.MerchantDonor.MerchantOf(DonorId);
+
+    public string? PersonDonorId => Giving.MerchantDonor.PersonOf(DonorId);
+}
 
 /// <summary>
 /// One partner's sums over its export rows: <see cref="Count"/> rows, raised and matched over the

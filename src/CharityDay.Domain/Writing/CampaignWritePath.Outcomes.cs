@@ -20,6 +20,11 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
             totals.AddDonation(figures.Key.PartnerId, figures.AmountFen);
             totals.AddMatched(figures.MatchedFen);
             totals.AddPoints(figures.Points ?? 0);
+            if (figures.Merchant is { } merchant)
+            {
+                totals.AddMerchant(figures.AmountFen, figures.OrderCount!.Value);
+                Merchants.Accepted(merchant, figures.AmountFen, figures.OrderCount!.Value);
+            }
             if (figures.TeamId is { } teamId)
             {
                 Teams.Accepted(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.MatchedFen);
@@ -100,6 +105,8 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         Book = book;
         Teams.Clear();
         snapshot.RestoreTeams(Teams);
+        Merchants.Clear();
+        snapshot.RestoreMerchants(Merchants);
         Pledges.ClearCharges();
         snapshot.RestorePledgeCharges(Pledges);
         // The same dictionary instance: read models hold on to it.
@@ -137,6 +144,11 @@ public sealed partial class CampaignWritePath<TRequest, TRow>
         }
         totals.AddMatched(-figures.MatchedFen);
         totals.AddPoints(-(figures.Points ?? 0));
+        if (figures.Merchant is { } merchant)
+        {
+            totals.AddMerchant(-figures.AmountFen, -figures.OrderCount!.Value);
+            Merchants.Refunded(merchant, figures.AmountFen, figures.OrderCount!.Value);
+        }
         if (figures.TeamId is { } teamId)
         {
             Teams.Refunded(new TeamKey(figures.Key.PartnerId, teamId), figures.DonorId ?? "", figures.AmountFen, figures.MatchedFen);

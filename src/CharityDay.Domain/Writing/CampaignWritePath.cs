@@ -58,6 +58,9 @@ public sealed partial class CampaignWritePath<TRequest, TRow> where TRow : class
     /// <summary>Per team, its accepted and not refunded donations, their live matches and donors (SPEC §7). The same instance for the path's life.</summary>
     public TeamBook Teams { get; } = new();
 
+    /// <summary>Per merchant, its live gifts (SPEC §7 merchant board). The same instance for the path's life.</summary>
+    public MerchantBook Merchants { get; } = new();
+
     /// <summary>The campaign's monthly pledges and their charges (SPEC §7). The same instance for the path's life.</summary>
     public PledgeBook Pledges { get; } = new();
 

@@ -1,3 +1,4 @@
+using CharityDay.Domain.Giving;
 using CharityDay.Domain.Matching;
 
 namespace CharityDay.Domain.Writing;
@@ -40,10 +41,16 @@ public interface IDonationRows<TRequest, TRow>
 /// <remarks>
 /// A points gift (SPEC §7, <paramref name="Points"/> not null: the points it used) has one live "match":
 /// its conversion pool's payment of its own amount, which the pool counts but no total counts as matched.
+/// A merchant gift (SPEC §7) has the orders it covers in <paramref name="OrderCount"/> and the merchant as its donor.
 /// </remarks>
 public sealed record RowFigures(DonationKey Key, string ProjectId, long AmountFen, IReadOnlyList<MatchRecord> LiveMatches, DateTimeOffset AcceptedAt,
-    string? TeamId = null, string? DonorId = null, long? Points = null)
+    string? TeamId = null, string? DonorId = null, long? Points = null, long? OrderCount = null)
 {
+    /// <summary>The merchant board's key of a merchant gift; null for a person's.</summary>
+    public MerchantKey? Merchant => OrderCount is not null && DonorId is { } donor && MerchantDonor.MerchantOf(donor) is { } merchantId
+        ? new MerchantKey(Key.PartnerId, merchantId)
+        : null;
+
     /// <summary>What the totals count as matched: nothing for a points gift.</summary>
     public long MatchedFen => Points is null ? LiveMatches.Sum(m => m.AmountFen) : 0;
 }

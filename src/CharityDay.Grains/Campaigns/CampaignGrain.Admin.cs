@@ -1,6 +1,7 @@
 using CharityDay.Contracts;
 using CharityDay.Contracts.Telemetry;
 using CharityDay.Domain;
+using CharityDay.Domain.Giving;
 using CharityDay.Domain.Matching;
 using CharityDay.Domain.Transparency;
 using CharityDay.Grains.Admin;
@@ -177,6 +178,8 @@ public sealed partial class CampaignGrain
             }
             var at = Now();
             var usageBefore = UsageOf(pool);
+            // SPEC §7: the donor string of a merchant is shown as its merchantId, a person's as donorId.
+            var (person, merchantId) = (MerchantDonor.PersonOf(donorId), MerchantDonor.MerchantOf(donorId));
             AdminAnswer? answer = null;
             IReadOnlyList<ReversedMatch> reversed;
             LedgerEvent? clawbackEvent = null;
@@ -188,15 +191,16 @@ public sealed partial class CampaignGrain
                     // SPEC §6: refused inside the transaction (nothing written) when a project would keep less than it reported spent.
                     ThrowIfSpentExceeded(matches);
                     var returned = matches.Sum(m => m.AmountFen);
-                    var body = new { poolId, donorId, partnerId, reason, matchesReversed = matches.Count, amountReturned = returned };
+                    var body = new { poolId, donorId = person, merchantId, partnerId, reason, matchesReversed = matches.Count, amountReturned = returned };
                     answer = AdminCommits.Success(200, body, null);
                     // Before and after are the pool's usage around the clawback, so the log shows the money that came back.
                     var audit = AdminCommits.Audit(request, at, "pool.clawback", AdminKinds.Pool, poolId, CampaignId,
-                        new { poolId, donorId, partnerId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
+                        new { poolId, donorId = person, merchantId, partnerId, matched = usageBefore.MatchedFen, remaining = usageBefore.RemainingFen },
                         new
                         {
                             poolId,
-                            donorId,
+                            donorId = person,
+                            merchantId,
                             partnerId,
                             reason,
                             matchesReversed = matches.Count,

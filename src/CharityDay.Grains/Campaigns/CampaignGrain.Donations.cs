@@ -267,6 +267,11 @@ public sealed partial class CampaignGrain
         var partner = new KeyValuePair<string, object?>("partner", donation.PartnerId);
         var campaign = new KeyValuePair<string, object?>("campaign", CampaignId);
         CharityDayTelemetry.DonatedAmount.Add(donation.AmountFen, partner, campaign);
+        if (donation.OrderCount is { } orders)
+        {
+            CharityDayTelemetry.MerchantAmount.Add(donation.AmountFen, partner, campaign);
+            CharityDayTelemetry.MerchantOrders.Add(orders, partner, campaign);
+        }
         foreach (var match in donation.Matches)
         {
             // A points gift's one match row is its conversion pool paying its amount: points, not matching money.

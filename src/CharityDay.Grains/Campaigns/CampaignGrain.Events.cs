@@ -31,7 +31,7 @@ public sealed partial class CampaignGrain
         {
             var d = donations[i];
             events.Add(LedgerEvents.Accepted(firstSeq + i, d.CampaignId, d.PartnerId, d.DonationId, d.ProjectId, d.DonorId, d.AmountFen, d.AcceptedAt,
-                EventMatches(d, d.Matches)));
+                EventMatches(d, d.Matches), d.OrderCount));
         }
         return events;
     }

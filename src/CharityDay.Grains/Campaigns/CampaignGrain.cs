@@ -107,7 +107,8 @@ public sealed partial class CampaignGrain(
         _catalogStale = false;
     }
 
-    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges, SpentOf);
+    private CampaignReadModel ReadModel => _readModelInstance ??= new CampaignReadModel(_projects, Write.Totals, TeamBoard, Write.Pledges, SpentOf,
+        new MerchantBoardModel(Write.Merchants));
 
     private CampaignWritePath<PendingDonation, LedgerDonation> Write => _writeInstance ??= new(
         new LedgerRows(CampaignId), WritePathLimits.Production(writeOptions.Value.MaxPendingDonations, writeOptions.Value.DonorsKept), TimeZone, Now);

@@ -12,7 +12,7 @@ public static class LedgerMapping
         d.TeamId, d.Channel, d.Status, d.AcceptedAt,
         // A points gift's one match row is its conversion pool paying its own amount (SPEC §7): not a match.
         d.IsPointsGift ? [] : [.. d.Matches.Select(m => new MatchView(m.PoolId, m.AmountFen, m.RatioBps, !m.IsLive))], d.RefundedAt, d.PledgeId,
-        d.Points, d.PointsProgram);
+        d.Points, d.PointsProgram, d.OrderCount);
 
     /// <summary>Same payload = same donation (SPEC §2); anything else under the same id is a conflict.</summary>
     public static bool HasSamePayload(this LedgerDonation stored, DonationRequest request) =>
@@ -24,7 +24,8 @@ public static class LedgerMapping
         && stored.OccurredAt?.ToUnixTimeMilliseconds() == request.OccurredAt?.ToUnixTimeMilliseconds()
         && stored.TeamId == request.TeamId
         && stored.Channel == request.Channel
-        && stored.PledgeId == request.PledgeId;
+        && stored.PledgeId == request.PledgeId
+        && stored.OrderCount == request.OrderCount;
 
     public static MatchRecord ToRecord(this LedgerDonation d, LedgerMatch m) =>
         new(m.PoolId, d.ProjectId, new DonorKey(d.PartnerId, d.DonorId), d.LocalDay, m.AmountFen);
@@ -53,6 +54,7 @@ public static class LedgerMapping
         Paused = p.Paused,
         PledgesOnly = p.PledgesOnly,
         FirstChargeOnly = p.FirstChargeOnly,
+        MerchantGifts = p.MerchantGifts,
         PointsProgram = p.PointsProgram,
         FenPer1000Points = p.FenPer1000Points ?? 0,
     };

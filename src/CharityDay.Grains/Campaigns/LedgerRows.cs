@@ -38,7 +38,7 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
             facts.Key.PartnerId, r.DonationId, campaignId, facts.ProjectId, r.DonorId, facts.AmountFen,
             r.Currency, r.OccurredAt, r.TeamId, r.Channel, facts.AcceptedAt, localDay,
             DonationStatus.Accepted, null, [.. matches.Select(m => new LedgerMatch(m.PoolId, m.AmountFen, m.RatioBps))], r.PledgeId,
-            r.IsPointsGift ? facts.PointsUsed : null, r.Points, r.PointsProgram);
+            r.IsPointsGift ? facts.PointsUsed : null, r.Points, r.PointsProgram, r.OrderCount);
     }
 
     private string Shared(string id)
@@ -53,5 +53,5 @@ public sealed class LedgerRows(string campaignId) : IDonationRows<PendingDonatio
 
     public RowFigures Figures(LedgerDonation row) =>
         new(row.Key, row.ProjectId, row.AmountFen, [.. row.Matches.Where(m => m.IsLive).Select(m => row.ToRecord(m))], row.AcceptedAt, row.TeamId, row.DonorId,
-            row.IsPointsGift ? row.Points ?? 0 : null);
+            row.IsPointsGift ? row.Points ?? 0 : null, row.OrderCount);
 }

@@ -22,7 +22,8 @@ public sealed record LedgerDonation(
     string? PledgeId = null,
     long? Points = null,
     long? PointsOffered = null,
-    string? PointsProgram = null)
+    string? PointsProgram = null,
+    int? OrderCount = null)
 {
     /// <summary>SPEC §7: a points gift, whose one match row is its conversion pool's payment of its own amount.</summary>
     public bool IsPointsGift => PointsProgram is not null;

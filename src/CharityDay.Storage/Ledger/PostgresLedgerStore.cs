@@ -62,8 +62,8 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
     {
         var npgsql = (NpgsqlConnection)connection;
         await using (var command = new NpgsqlCommand(
-            "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month, points, points_offered, points_program) " +
-            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[], $15::int[], $16::bigint[], $17::bigint[], $18::text[])",
+            "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month, points, points_offered, points_program, order_count) " +
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::text[], $14::text[], $15::int[], $16::bigint[], $17::bigint[], $18::text[], $19::int[])",
             npgsql, (NpgsqlTransaction)tx))
         {
             AddArray(command, NpgsqlDbType.Text, donations.Select(d => d.PartnerId));
@@ -84,6 +84,7 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
             AddArray(command, NpgsqlDbType.Bigint, donations.Select(d => d.Points));
             AddArray(command, NpgsqlDbType.Bigint, donations.Select(d => d.PointsOffered));
             AddArray(command, NpgsqlDbType.Text, donations.Select(d => d.PointsProgram));
+            AddArray(command, NpgsqlDbType.Integer, donations.Select(d => d.OrderCount));
             await command.ExecuteNonQueryAsync(ct);
         }
         var matches = donations.SelectMany(d => d.Matches.Select((m, order) => (Donation: d, Match: m, Order: order))).ToList();
@@ -126,7 +127,7 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
         var rows = new List<LedgerDonation>();
         await using (var command = new NpgsqlCommand(
             "SELECT d.partner_id, d.donation_id, d.campaign_id, d.project_id, d.donor_id, d.amount, d.currency, d.occurred_at, d.team_id, d.channel, " +
-            "d.accepted_at, d.local_day, d.status, d.refunded_at, d.pledge_id, d.points, d.points_offered, d.points_program FROM unnest($1::text[], $2::text[]) AS k(p, i) " +
+            "d.accepted_at, d.local_day, d.status, d.refunded_at, d.pledge_id, d.points, d.points_offered, d.points_program, d.order_count FROM unnest($1::text[], $2::text[]) AS k(p, i) " +
             "JOIN donations d ON d.partner_id = k.p AND d.donation_id = k.i", connection))
         {
             AddArray(command, NpgsqlDbType.Text, distinct.Select(k => k.PartnerId));
@@ -138,7 +139,7 @@ public sealed class PostgresLedgerStore(DbDataSource dataSource) : SqlLedgerStor
                     reader.GetInt64(5), reader.GetString(6), ReadTime(reader, 7), ReadString(reader, 8), ReadString(reader, 9),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateOnly.FromDayNumber(reader.GetInt32(11)),
                     reader.GetString(12), ReadTime(reader, 13), [], ReadString(reader, 14),
-                    ReadLong(reader, 15), ReadLong(reader, 16), ReadString(reader, 17)));
+                    ReadLong(reader, 15), ReadLong(reader, 16), ReadString(reader, 17), ReadInt(reader, 18)));
             }
         }
         if (rows.Count == 0)

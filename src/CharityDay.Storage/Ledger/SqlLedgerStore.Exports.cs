@@ -45,7 +45,7 @@ public abstract partial class SqlLedgerStore : ILedgerReads
     // millisecond are ordered by their key, byte-wise, the same way on every read and on both databases.
     private string ExportSql =>
         "SELECT d.partner_id, d.donation_id, d.project_id, d.donor_id, d.team_id, d.amount, d.status, d.accepted_at, d.refunded_at, " +
-        MatchedTotalSql + ", " + MatchesAsAcceptedSql + " " + ExportRowsFrom +
+        MatchedTotalSql + ", " + MatchesAsAcceptedSql + ", d.order_count " + ExportRowsFrom +
         $" ORDER BY d.accepted_at, d.partner_id{OrdinalCollation}, d.donation_id{OrdinalCollation}";
 
     private const string SummarySql =
@@ -67,7 +67,7 @@ public abstract partial class SqlLedgerStore : ILedgerReads
             yield return new ExportRow(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), ReadString(reader, 4),
                 reader.GetInt64(5), reader.GetString(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), ReadTime(reader, 8),
-                reader.GetInt64(9), ReadString(reader, 10) ?? "");
+                reader.GetInt64(9), ReadString(reader, 10) ?? "", ReadInt(reader, 11));
         }
     }
 

@@ -174,7 +174,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     d.PartnerId, d.DonationId, d.CampaignId, d.ProjectId, d.DonorId, d.AmountFen, d.Currency,
                     d.OccurredAt?.ToUnixTimeMilliseconds(), d.TeamId, d.Channel, d.AcceptedAt.ToUnixTimeMilliseconds(),
                     d.LocalDay.DayNumber, d.Status, d.PledgeId, d.PledgeId is null ? null : PledgeMonth(d.LocalDay),
-                    d.Points, d.PointsOffered, d.PointsProgram);
+                    d.Points, d.PointsOffered, d.PointsProgram, d.OrderCount);
                 await donationRow.ExecuteNonQueryAsync(ct);
                 for (var order = 0; order < d.Matches.Count; order++)
                 {
@@ -241,14 +241,14 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         "ON CONFLICT (campaign_id, pool_id, local_day) DO UPDATE SET matched = pool_day_sums.matched + excluded.matched";
 
     private const string InsertDonationSql =
-        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month, points, points_offered, points_program) " +
-        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12, @c13, @c14, @c15, @c16, @c17)";
+        "INSERT INTO donations (partner_id, donation_id, campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, pledge_id, pledge_month, points, points_offered, points_program, order_count) " +
+        "VALUES (@c0, @c1, @c2, @c3, @c4, @c5, @c6, @c7, @c8, @c9, @c10, @c11, @c12, @c13, @c14, @c15, @c16, @c17, @c18)";
 
     private static readonly DbType[] DonationColumnTypes =
     [
         DbType.String, DbType.String, DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.String,
         DbType.Int64, DbType.String, DbType.String, DbType.Int64, DbType.Int32, DbType.String, DbType.String, DbType.Int32,
-        DbType.Int64, DbType.Int64, DbType.String,
+        DbType.Int64, DbType.Int64, DbType.String, DbType.Int32,
     ];
 
     /// <summary>stack_order is the match's position in the donation's stacking order, which a read gives back.</summary>
@@ -262,7 +262,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     ];
 
     private const string FindDonationSql =
-        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at, pledge_id, points, points_offered, points_program " +
+        "SELECT campaign_id, project_id, donor_id, amount, currency, occurred_at, team_id, channel, accepted_at, local_day, status, refunded_at, pledge_id, points, points_offered, points_program, order_count " +
         "FROM donations WHERE partner_id = @c0 AND donation_id = @c1";
 
     private const string FindMatchesSql =
@@ -320,7 +320,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
                     reader.GetInt64(3), reader.GetString(4), ReadTime(reader, 5), ReadString(reader, 6), ReadString(reader, 7),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)), DateOnly.FromDayNumber(reader.GetInt32(9)),
                     reader.GetString(10), ReadTime(reader, 11), [], ReadString(reader, 12),
-                    ReadLong(reader, 13), ReadLong(reader, 14), ReadString(reader, 15)));
+                    ReadLong(reader, 13), ReadLong(reader, 14), ReadString(reader, 15), ReadInt(reader, 16)));
             }
         }
         if (rows.Count == 0)
@@ -578,6 +578,7 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
         await LoadTeamTotalsAsync(connection, tx, campaignId, snapshot, ct);
         await LoadPledgeChargesAsync(connection, tx, campaignId, snapshot, ct);
         await LoadPointsDonatedAsync(connection, tx, campaignId, snapshot, ct);
+        await LoadMerchantGiftsAsync(connection, tx, campaignId, snapshot, ct);
         await tx.CommitAsync(ct);
         return snapshot;
     }
@@ -705,4 +706,8 @@ public abstract partial class SqlLedgerStore : ILedgerStore, IAdminStore
     protected static string? ReadString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     protected static long? ReadLong(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    /// <summary>An integer column read as int, whatever width the provider hands back (SQLite: always a long).</summary>
+    protected static int? ReadInt(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt32(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
 }

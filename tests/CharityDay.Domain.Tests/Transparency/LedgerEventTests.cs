@@ -20,8 +20,10 @@ public sealed class LedgerEventTests
         from amount in Gen.Long[1, 100_000_000]
         from ms in Gen.Long[0, 4_102_444_800_000]
         from matches in Gen.Select(Id, Gen.Long[0, 100_000_000]).List[0, 4]
-        select LedgerEvents.Accepted(seq, ids[0], ids[1], ids[2], ids[3], ids[4], amount, DateTimeOffset.FromUnixTimeMilliseconds(ms),
-            matches.Select(m => new EventMatch(m.Item1, m.Item2)));
+        from merchant in Gen.Frequency((3, Gen.Const(0)), (1, Gen.Int[1, 1_000_000]))
+        select LedgerEvents.Accepted(seq, ids[0], ids[1], ids[2], ids[3],
+            merchant == 0 ? ids[4] : CharityDay.Domain.Giving.MerchantDonor.DonorOf(ids[4]), amount, DateTimeOffset.FromUnixTimeMilliseconds(ms),
+            matches.Select(m => new EventMatch(m.Item1, m.Item2)), merchant == 0 ? null : merchant);
 
     [Fact]
     public void Accepted_events_are_in_RFC_8785_canonical_form() =>
@@ -54,6 +56,19 @@ public sealed class LedgerEventTests
         // The string the API answers for the same instant (System.Text.Json's DateTimeOffset form).
         Assert.Equal(JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(acceptedAt)), json["acceptedAt"]!.GetValue<string>());
         Assert.Equal(ReceiptKeys.Donation("tencent", "don-1"), e.ReceiptKey);
+    }
+
+    [Fact]
+    public void A_merchant_gifts_event_names_the_merchant_in_clear_with_its_orders_and_has_no_donorHash()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_788_000_000_120);
+        var e = LedgerEvents.Accepted(4, "camp", "tencent", "don-2", "proj", CharityDay.Domain.Giving.MerchantDonor.DonorOf("shop-7781"), 1_200, at, [], orderCount: 240);
+        var json = JsonNode.Parse(e.Json)!.AsObject();
+        Assert.Equal(
+            ["acceptedAt", "amount", "campaignId", "donationId", "matches", "merchantId", "orderCount", "partnerId", "projectId", "seq", "type"],
+            json.Select(p => p.Key));
+        Assert.Equal(("shop-7781", 240L), (json["merchantId"]!.GetValue<string>(), json["orderCount"]!.GetValue<long>()));
+        Assert.Equal(CanonicalJson.Serialize(e.Json), e.Json);
     }
 
     private static List<LedgerEvent> Events(int count, long firstSeq = 1) =>

@@ -4,7 +4,8 @@ namespace CharityDay.Integration.Tests.Giving;
 
 /// <summary>
 /// SPEC §7 after a kill -9: team names, kinds and totals (refunds and clawbacks included), pledges,
-/// their cancellations and this month's charges, points gifts and their conversion pool's spending come back from the ledger.
+/// their cancellations and this month's charges, points gifts and their conversion pool's spending, merchant
+/// gifts (board, project totals, the merchant's own caps and clawback flag) come back from the ledger.
 /// </summary>
 [Collection(EmbeddedCollection.Name)]
 public sealed class GivingRestartTests : IAsyncLifetime
@@ -108,6 +109,41 @@ public sealed class GivingRestartTests : IAsyncLifetime
         ApiClient.Ensure(await api.PostDonationAsync(key, Gift("k5", "u5", 2)), 422);
         Assert.Equal(1_500, (await api.GetPoolAsync(bank)).Long("matched"));
     }
+
+    [Fact]
+    public async Task Merchant_gifts_their_board_caps_and_clawback_survive_a_kill_of_the_embedded_process()
+    {
+        var api = _deployment.Api();
+        var campaign = await api.CreateCampaignAsync();
+        var project = await api.CreateProjectAsync(campaign);
+        var capped = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["merchantGifts"] = true, ["perDonorDailyCap"] = 500L });
+        var flagged = await api.CreatePoolAsync(campaign, new() { ["budget"] = 10_000L, ["merchantGifts"] = true });
+        var (_, key) = await api.CreatePartnerAsync();
+        object Gift(string id, string merchant, int orders, long amount) => new { donationId = id, projectId = project, merchantId = merchant, orderCount = orders, amount };
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("g1", "shop", 30, 400)), 201);
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("g2", "stall", 5, 90)), 201);
+        ApiClient.Ensure(await api.PostDonationAsync(key, Gift("g3", "stall", 9, 60)), 201);
+        ApiClient.Ensure(await api.PostDonationAsync(key, new { donationId = "p1", projectId = project, donorId = "shop", amount = 200L }), 201);
+        ApiClient.Ensure(await api.RefundAsync(key, "g2"), 200);
+        ApiClient.Ensure(await api.Manager(HttpMethod.Post, $"/v1/admin/pools/{flagged}/clawback", new { merchantId = "stall", reason = "fake orders" }), 200);
+        string[] reads = [$"/v1/projects/{project}", $"/v1/campaigns/{campaign}/merchants"];
+        var before = await ReadAsync(api, reads);
+        Assert.Contains("\"merchantRaised\":460,\"merchantOrders\":39", before);
+
+        await _deployment.Host.KillAsync();
+        await _deployment.RestartAsync();
+
+        Assert.Equal(before, await ReadAsync(api, reads));
+        // The merchant's 400 of its 500 cap came back, apart from the person "shop"'s 200; the clawback flag too.
+        var next = await api.PostDonationAsync(key, Gift("g4", "shop", 1, 300));
+        ApiClient.Ensure(next, 201);
+        Assert.Equal(Sorted($"{capped}:100", $"{flagged}:300"), Sorted([.. next["matches"].AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}")]));
+        var stall = await api.PostDonationAsync(key, Gift("g5", "stall", 1, 50));
+        ApiClient.Ensure(stall, 201);
+        Assert.Equal($"{capped}:50", string.Join(',', stall["matches"].AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}")));
+    }
+
+    private static string Sorted(params string[] items) => string.Join(',', items.Order(StringComparer.Ordinal));
 
     private static async Task<string> ReadAsync(ApiClient api, string[] paths)
     {

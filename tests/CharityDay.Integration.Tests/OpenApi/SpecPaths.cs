@@ -32,10 +32,11 @@ public static class SpecPaths
         new("get", "/v1/exports/donations"),
         new("get", "/v1/exports/summary"),
         new("get", "/v1/admin/pools/{poolId}/statement"),
-        // §7 teams and pledges
+        // §7 teams, merchants and pledges
         new("put", "/v1/teams/{teamId}"),
         new("get", "/v1/campaigns/{campaignId}/teams", NeedsKey: false),
         new("get", "/v1/campaigns/{campaignId}/teams/{partnerId}/{teamId}", NeedsKey: false),
+        new("get", "/v1/campaigns/{campaignId}/merchants", NeedsKey: false),
         new("put", "/v1/pledges/{pledgeId}"),
         new("post", "/v1/pledges/{pledgeId}/cancel"),
         // §4 campaign managers

@@ -120,10 +120,10 @@ public sealed class MetricsScrapeTests(EmbeddedDeployment deployment)
         };
         // Present once a capped pool loaded a donor (other tests on this host do), once a silo met an
         // unknown id, once a client went past the optional per-client public read limit, and when a
-        // campaign's zone is missing from the silo's tz database, and once an export, statement or disclosure was read (SPEC §6), and once a points gift was converted, a team named or a pledge written (SPEC §7), and once a use-of-funds report was filed or a refund refused by one (SPEC §6).
+        // campaign's zone is missing from the silo's tz database, and once an export, statement or disclosure was read (SPEC §6), and once a points gift was converted, a merchant gift accepted, a team named or a pledge written (SPEC §7), and once a use-of-funds report was filed or a refund refused by one (SPEC §6).
         string[] whenUsed = ["charityday_campaign_donors_loaded_total", "charityday_read_directory_misses_total", "charityday_read_public_limited_total",
             "charityday_campaign_timezone_unknown_total", "charityday_exports_rows_total", "charityday_exports_duration_milliseconds",
-            "charityday_points_converted_total", "charityday_team_writes_total", "charityday_pledge_writes_total",
+            "charityday_points_converted_total", "charityday_merchant_amount_fen_total", "charityday_merchant_orders_total", "charityday_team_writes_total", "charityday_pledge_writes_total",
             "charityday_report_writes_total"];
         foreach (var (family, type) in expectedTypes)
         {

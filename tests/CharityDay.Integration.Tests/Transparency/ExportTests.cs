@@ -13,7 +13,7 @@ namespace CharityDay.Integration.Tests.Transparency;
 public abstract class ExportTests(Deployment deployment)
 {
     private static readonly string[] Columns =
-        ["partnerId", "donationId", "projectId", "donorId", "teamId", "amount", "status", "acceptedAt", "refundedAt", "matchedTotal", "matches"];
+        ["partnerId", "donationId", "projectId", "donorId", "teamId", "amount", "status", "acceptedAt", "refundedAt", "matchedTotal", "matches", "merchantId", "orderCount"];
 
     private readonly ApiClient _api = deployment.Api();
 
@@ -34,7 +34,11 @@ public abstract class ExportTests(Deployment deployment)
         {
             var partner = random.Next(2) == 0 ? scene.PartnerId : otherPartner;
             var donationId = $"d{i}";
-            var posted = await scene.DonateNewAsync($"donor-{random.Next(6)}", random.Next(1, 500), scene.Projects[random.Next(3)], donationId, keys[partner]);
+            // Every seventh is a merchant gift (SPEC §7): its row names the merchant and its orders, and no donor.
+            var posted = i % 7 == 3
+                ? await _api.PostDonationAsync(keys[partner], new { donationId, projectId = scene.Projects[random.Next(3)], merchantId = $"shop-{random.Next(2)}", orderCount = random.Next(1, 90), amount = (long)random.Next(1, 500) })
+                : await scene.DonateNewAsync($"donor-{random.Next(6)}", random.Next(1, 500), scene.Projects[random.Next(3)], donationId, keys[partner]);
+            ApiClient.Ensure(posted, 201);
             donations[$"{partner}/{donationId}"] = posted.Json!;
         }
         foreach (var refunded in donations.Keys.Where((_, i) => i % 5 == 2).ToList())
@@ -56,7 +60,7 @@ public abstract class ExportTests(Deployment deployment)
             ApiClient.Ensure(read, 200);
             Assert.Equal(
                 Line(read.Json!),
-                $"{row["partnerId"]}|{row["donationId"]}|{row["projectId"]}|{row["donorId"]}|{row["amount"]}|{row["status"]}|{row["acceptedAt"]}|{row["refundedAt"]}|{row["matchedTotal"]}|{row["matches"]}");
+                $"{row["partnerId"]}|{row["donationId"]}|{row["projectId"]}|{row["donorId"]}|{row["amount"]}|{row["status"]}|{row["acceptedAt"]}|{row["refundedAt"]}|{row["matchedTotal"]}|{row["matches"]}|{row["merchantId"]}|{row["orderCount"]}");
         }
         var acceptedAt = rows.Select(r => DateTimeOffset.Parse(r["acceptedAt"], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(acceptedAt.Order(), acceptedAt);
@@ -77,6 +81,7 @@ public abstract class ExportTests(Deployment deployment)
         }
         Assert.Equal(Sums(rows), Sums(summary["total"]));
         Assert.True(rows.Any(r => r["status"] == "refunded") && rows.Any(r => r["refundedAt"].Length > 0));
+        Assert.Contains(rows, r => r["merchantId"].Length > 0 && r["orderCount"].Length > 0 && r["donorId"].Length == 0);
 
         var campaign = await _api.GetCampaignAsync(scene.CampaignId);
         Assert.Equal(
@@ -169,7 +174,7 @@ public abstract class ExportTests(Deployment deployment)
 
     private static string Line(JsonNode d) =>
         $"{d["partnerId"]}|{d["donationId"]}|{d["projectId"]}|{d["donorId"]}|{d["amount"]}|{d["status"]}|{d["acceptedAt"]}|{d["refundedAt"]}|{d["matchedTotal"]}|" +
-        string.Join(';', d["matches"]!.AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}"));
+        string.Join(';', d["matches"]!.AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}")) + $"|{d["merchantId"]}|{d["orderCount"]}";
 
     private static string Sums(IEnumerable<Dictionary<string, string>> rows)
     {

@@ -39,7 +39,10 @@ public abstract class SealingTestBase<TDeployment>(TDeployment deployment) : IAs
         }
         var batch = await api.PostBatchAsync(scene.Key, new
         {
-            donations = Enumerable.Range(0, 120).Select(i => new { donationId = $"b-{i}", projectId = scene.Projects[i % 2], donorId = $"v{i % 10}", amount = 50L + i }).ToArray(),
+            // Every fifteenth a merchant gift (SPEC §7): its event names the merchant and its orders instead of a donorHash.
+            donations = Enumerable.Range(0, 120).Select(i => i % 15 == 4
+                ? (object)new { donationId = $"b-{i}", projectId = scene.Projects[i % 2], merchantId = $"shop-{i % 3}", orderCount = i + 1, amount = 50L + i }
+                : new { donationId = $"b-{i}", projectId = scene.Projects[i % 2], donorId = $"v{i % 10}", amount = 50L + i }).ToArray(),
         });
         ApiClient.Ensure(batch, 200);
         foreach (var item in batch["results"].AsArray())
@@ -97,9 +100,18 @@ public abstract class SealingTestBase<TDeployment>(TDeployment deployment) : IAs
             Assert.Equal(
                 string.Join(";", answer["matches"]!.AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}")),
                 string.Join(";", evt["matches"]!.AsArray().Select(m => $"{m!["poolId"]}:{m["amount"]}")));
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{scene.PartnerId}\n{donorId}"))), evt["donorHash"]!.GetValue<string>());
-            Assert.Null(evt["donorId"]);
-            Assert.DoesNotContain($"\"{donorId}\"", receipt.Body, StringComparison.Ordinal);
+            if (answer["merchantId"] is { } merchantId)
+            {
+                Assert.Equal((merchantId.GetValue<string>(), answer["orderCount"]!.GetValue<long>()), (evt["merchantId"]!.GetValue<string>(), evt["orderCount"]!.GetValue<long>()));
+                Assert.Null(evt["donorHash"]);
+            }
+            else
+            {
+                Assert.Null(evt["merchantId"]);
+                Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{scene.PartnerId}\n{donorId}"))), evt["donorHash"]!.GetValue<string>());
+                Assert.Null(evt["donorId"]);
+                Assert.DoesNotContain($"\"{donorId}\"", receipt.Body, StringComparison.Ordinal);
+            }
             lines.Add(receipt.Body);
         }
 

@@ -16,7 +16,8 @@ public sealed class CampaignReadModel(
     IReadOnlyDictionary<string, ProjectTotals> totals,
     TeamBoardModel? teams = null,
     CharityDay.Domain.Giving.PledgeBook? pledges = null,
-    Func<string, (long SpentFen, int Count)>? spent = null)
+    Func<string, (long SpentFen, int Count)>? spent = null,
+    MerchantBoardModel? merchants = null)
 {
     /// <summary>Guards roll-up walks against a parent cycle (parents are checked acyclic when set).</summary>
     private const int MaxDepth = 256;
@@ -67,7 +68,7 @@ public sealed class CampaignReadModel(
     /// <summary>The latest snapshot, built now if anything changed since the last one.</summary>
     public CampaignSnapshot Publish(CampaignSettings settings, Func<IReadOnlyList<PoolSummary>> pools)
     {
-        if (!_changed && _snapshot is not null && teams?.HasChanges != true)
+        if (!_changed && _snapshot is not null && teams?.HasChanges != true && merchants?.HasChanges != true)
         {
             return _snapshot;
         }
@@ -82,7 +83,8 @@ public sealed class CampaignReadModel(
         _dirty.Clear();
         _structureChanged = false;
         _changed = false;
-        _snapshot = new CampaignSnapshot(++_version, settings, _campaignTotals, projects.Count, pools(), _published, TopByRaised(), teams?.Publish());
+        _snapshot = new CampaignSnapshot(++_version, settings, _campaignTotals, projects.Count, pools(), _published, TopByRaised(), teams?.Publish(),
+            merchants?.Publish());
         return _snapshot;
     }
 
@@ -147,8 +149,9 @@ public sealed class CampaignReadModel(
             var byPartner = before is not null && !changed.Contains(id) ? before.RaisedByPartner : ByPartner(id);
             var (activePledges, monthlyPledged) = pledges?.OfProject(id) ?? default;
             var (spentFen, reportCount) = spent?.Invoke(id) ?? default;
+            var ownTotals = totals.GetValueOrDefault(id);
             builder[id] = new ProjectReadModel(projects[id], own, byPartner, rollup, activePledges, monthlyPledged, spentFen, reportCount,
-                totals.GetValueOrDefault(id)?.PointsDonated ?? 0);
+                ownTotals?.PointsDonated ?? 0, ownTotals?.MerchantRaisedFen ?? 0, ownTotals?.MerchantOrders ?? 0);
             Index(id, own.RaisedFen);
         }
         _published = builder.ToImmutable();

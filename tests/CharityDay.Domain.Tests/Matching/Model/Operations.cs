@@ -36,6 +36,7 @@ internal enum PoolChange
     PerProjectCap,
     PerDonorDailyCount,
     PerDonorMinuteCount,
+    MerchantGifts,
 }
 
 /// <summary>A manager's live change of one pool; <paramref name="Value"/> is read per kind.</summary>
@@ -59,7 +60,7 @@ internal sealed record Campaign(PoolRules[] Pools, DateTimeOffset Start, Op[] Op
         $"perDonorDaily {p.PerDonorDailyCapFen}, perDonorCount {p.PerDonorDailyCount}, perMinute {p.PerDonorMinuteCount}, " +
         $"perProject {p.PerProjectCapFen}, daily {p.DailyBudgetFen}, opens {p.DailyOpensAt}, min {p.MinDonationFen}, " +
         $"projects [{(p.ProjectIds is null ? "all" : string.Join(",", p.ProjectIds.Order(StringComparer.Ordinal)))}], " +
-        $"window {p.StartsAt:O}..{p.EndsAt:O}, priority {p.Priority}, paused {p.Paused}, points {p.PointsProgram} at {p.FenPer1000Points}";
+        $"window {p.StartsAt:O}..{p.EndsAt:O}, priority {p.Priority}, paused {p.Paused}, points {p.PointsProgram} at {p.FenPer1000Points}, merchantGifts {p.MerchantGifts}";
 }
 
 internal static class CampaignGen
@@ -70,12 +71,17 @@ internal static class CampaignGen
     public static readonly string[] Programs = ["pts", "other"];
     public static readonly string[] Partners = ["tencent", "alipay"];
     public const int DonorCount = 4;
+
+    /// <summary>Merchants (SPEC §7) "d0" and "d1": the same ids as two persons, and other donors for every rule.</summary>
+    public const int MerchantCount = 2;
+
+    public const int GiverCount = DonorCount + MerchantCount;
     public const int ProjectCount = 3;
 
     /// <summary>22:00 in Shanghai, so campaigns start around local midnight more often than not.</summary>
     public static readonly DateTimeOffset Base = new(2025, 9, 9, 14, 0, 0, TimeSpan.Zero);
 
-    public static string Donor(int index) => $"d{index}";
+    public static string Donor(int index) => index < DonorCount ? $"d{index}" : CharityDay.Domain.Giving.MerchantDonor.DonorOf($"d{index - DonorCount}");
 
     public static string Project(int index) => $"pr{index}";
 
@@ -116,6 +122,7 @@ internal static class CampaignGen
         from ends in Maybe(Gen.Int[0, 48 * 60].Select(m => Base.AddMinutes(m)), nullWeight: 3, valueWeight: 1)
         from priority in Gen.Int[-1, 1]
         from paused in Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true)))
+        from merchantGifts in Gen.Bool
         select new PoolRules
         {
             PoolId = poolId,
@@ -136,6 +143,7 @@ internal static class CampaignGen
             EndsAt = ends,
             Priority = priority,
             Paused = paused,
+            MerchantGifts = merchantGifts,
         };
 
     /// <summary>A conversion pool (SPEC §7): a pool's limits with a points rate instead of a ratio.</summary>
@@ -159,14 +167,14 @@ internal static class CampaignGen
 
     private static readonly Gen<Op> AnyOp =
         Gen.Frequency(
-            (12, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, DonorCount - 1], Gen.Int[0, ProjectCount - 1], AmountFen, AdvanceMs,
+            (12, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, GiverCount - 1], Gen.Int[0, ProjectCount - 1], AmountFen, AdvanceMs,
                 (partner, donor, project, amount, advance) => (Op)new GiveOp(partner, donor, project, amount, advance))),
-            (4, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, DonorCount - 1], Gen.Int[0, ProjectCount - 1],
+            (4, Gen.Select(Gen.Int[0, Partners.Length - 1], Gen.Int[0, GiverCount - 1], Gen.Int[0, ProjectCount - 1],
                 Gen.Frequency((6, Gen.Long[1, 5_000]), (3, Gen.Long[5_000, 2_000_000]), (1, Gen.Long[1, 1_000_000_000_000])),
                 Gen.Select(AdvanceMs, Gen.Frequency((4, Gen.Const(0)), (1, Gen.Const(1))), (advance, program) => (advance, program)),
                 (partner, donor, project, points, t) => (Op)new GiveOp(partner, donor, project, 0, t.Item1, points, t.Item2))),
             (2, Gen.Int[0, 1_000].Select(pick => (Op)new RefundOp(pick))),
-            (1, Gen.Select(Gen.Int[0, PoolIds.Length - 1], Gen.Int[0, DonorCount - 1], (pool, donor) => (Op)new FlagOp(pool, donor))),
+            (1, Gen.Select(Gen.Int[0, PoolIds.Length - 1], Gen.Int[0, GiverCount - 1], (pool, donor) => (Op)new FlagOp(pool, donor))),
             (3, Gen.Select(Gen.Int[0, PoolIds.Length - 1], Gen.Int[0, Enum.GetValues<PoolChange>().Length - 1], Gen.Long[-15_000, 15_000],
                 (pool, kind, value) => (Op)new ChangeOp(pool, (PoolChange)kind, value))),
             (2, Gen.Bool.Select(before => (Op)new BoundaryOp(before))),
@@ -185,6 +193,7 @@ internal static class CampaignGen
         PoolChange.PerProjectCap => pool with { PerProjectCapFen = OrNone(value, Math.Abs(value) % 10_000) },
         PoolChange.PerDonorDailyCount => pool with { PerDonorDailyCount = (int?)OrNone(value, Math.Abs(value) % 5) },
         PoolChange.PerDonorMinuteCount => pool with { PerDonorMinuteCount = (int?)OrNone(value, Math.Abs(value) % 4) },
+        PoolChange.MerchantGifts => pool with { MerchantGifts = value % 2 == 0 },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

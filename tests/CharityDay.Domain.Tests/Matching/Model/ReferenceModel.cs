@@ -140,6 +140,8 @@ internal sealed class ReferenceModel
         return pool switch
         {
             { Paused: true } => "paused",
+            // SPEC §7: only merchantGifts pools match a merchant's gift; its donor string is the merchant's.
+            { MerchantGifts: false } when donation.DonorId.StartsWith("merchant/", StringComparison.Ordinal) => "a merchant gift",
             _ when Flagged.Contains((pool.PoolId, donation.Donor)) => "flagged",
             { StartsAt: { } starts } when at < starts => "before the window",
             { EndsAt: { } ends } when at >= ends => "after the window",
