@@ -227,14 +227,17 @@ public sealed class ReportTests(ConsoleHost host)
         await form.Locator("[name=perDonorMinuteCount]").FillAsync("5");
         await form.Locator("[name=pledgesOnly]").CheckAsync();
         await form.Locator("[name=firstChargeOnly]").CheckAsync();
+        await form.Locator("[name=merchantGifts]").CheckAsync();
         await form.Locator("[data-action=save-pool]").ClickAsync();
         await Expect(page.Locator("dialog#confirm tr", new() { HasText = "pledgesOnly" })).ToContainTextAsync("true");
+        await Expect(page.Locator("dialog#confirm tr", new() { HasText = "merchantGifts" })).ToContainTextAsync("true");
         await Scenario.ConfirmAsync(page);
         await Expect(page.Locator("tr[data-pool='rep-f-monthly']")).ToBeVisibleAsync();
 
         var pool = await host.OkAsync(HttpMethod.Get, "/v1/admin/pools/rep-f-monthly");
         Assert.True(pool.GetProperty("pledgesOnly").GetBoolean());
         Assert.True(pool.GetProperty("firstChargeOnly").GetBoolean());
+        Assert.True(pool.GetProperty("merchantGifts").GetBoolean());
         Assert.Equal(5_000, pool.GetProperty("randomRatioBps").GetProperty("min").GetInt32());
         Assert.Equal(15_000, pool.GetProperty("randomRatioBps").GetProperty("max").GetInt32());
         Assert.Equal(JsonValueKind.Null, pool.GetProperty("ratioBps").ValueKind);
@@ -244,6 +247,7 @@ public sealed class ReportTests(ConsoleHost host)
         await page.Locator("tr[data-pool='rep-f-monthly'] [data-action=manage]").ClickAsync();
         await Scenario.Panel(page).Locator("[data-action=edit-pool]").ClickAsync();
         await Expect(form.Locator("[name=pledgesOnly]")).ToBeCheckedAsync();
+        await Expect(form.Locator("[name=merchantGifts]")).ToBeCheckedAsync();
         await Expect(form.Locator("[name='randomRatioBps.max']")).ToHaveValueAsync("15000");
         await form.Locator("[name=firstChargeOnly]").UncheckAsync();
         await form.Locator("[data-action=save-pool]").ClickAsync();
@@ -252,6 +256,7 @@ public sealed class ReportTests(ConsoleHost host)
         pool = await host.OkAsync(HttpMethod.Get, "/v1/admin/pools/rep-f-monthly");
         Assert.True(pool.GetProperty("pledgesOnly").GetBoolean());
         Assert.False(pool.GetProperty("firstChargeOnly").GetBoolean());
+        Assert.True(pool.GetProperty("merchantGifts").GetBoolean());
         Assert.Equal(15_000, pool.GetProperty("randomRatioBps").GetProperty("max").GetInt32());
 
         // A conversion pool from the same form; a bad range is shown at the field the API names.

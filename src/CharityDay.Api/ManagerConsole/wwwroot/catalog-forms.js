@@ -77,10 +77,10 @@ export function projectForm(campaignId, onSaved) {
 // A pool's other settings (ones the server adds later) are kept from the read, as for every PUT.
 export const POOL_FIELDS = ['sponsor', 'budget', 'ratioBps', 'perDonationCap', 'perDonorDailyCap', 'perDonorDailyCount', 'perDonorMinuteCount',
   'perProjectCap', 'dailyBudget', 'dailyOpensAt', 'minDonation', 'projectIds', 'startsAt', 'endsAt', 'priority', 'paused',
-  'pledgesOnly', 'firstChargeOnly', 'pointsProgram', 'fenPer1000Points'];
+  'pledgesOnly', 'firstChargeOnly', 'merchantGifts', 'pointsProgram', 'fenPer1000Points'];
 const POOL_NUMBERS = ['budget', 'ratioBps', 'perDonationCap', 'perDonorDailyCap', 'perDonorDailyCount', 'perDonorMinuteCount',
   'perProjectCap', 'dailyBudget', 'minDonation', 'priority', 'fenPer1000Points'];
-const POOL_CHECKS = ['paused', 'pledgesOnly', 'firstChargeOnly'];
+const POOL_CHECKS = ['paused', 'pledgesOnly', 'firstChargeOnly', 'merchantGifts'];
 const POOL_HINTS = {
   projectIds: 'hint.projectIds', startsAt: 'hint.instant', endsAt: 'hint.instant',
   pointsProgram: 'hint.pointsProgram', fenPer1000Points: 'hint.fenPer1000Points',

@@ -104,7 +104,7 @@ export function reportsView(main, projectId) {
       title.textContent = t('reports.title', { project: `${p.name} (${projectId})` });
       back.replaceChildren(h('a', { href: `#/campaigns/${enc(p.campaignId)}`, text: t('reports.back', { campaign: p.campaignId }) }));
     } catch (e) {
-      freshness.textContent = `${e.status} ${e.problem.title} ${e.problem.detail ?? ''}`;
+      freshness.textContent = `${e.status ?? ''} ${e.problem?.title ?? e} ${e.problem?.detail ?? ''}`;
     }
   }
 
