@@ -26,6 +26,7 @@ public static class ApiDocument
             options.AddDocumentTransformer<DocumentDescription>();
             options.AddOperationTransformer<OperationSecurity>();
             options.AddOperationTransformer<DonationExamples>();
+            options.AddOperationTransformer<GivingExamples>();
             options.AddOperationTransformer<CsvAnswers>();
         });
 

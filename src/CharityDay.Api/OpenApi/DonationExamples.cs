@@ -7,8 +7,6 @@ namespace CharityDay.Api.OpenApi;
 /// <summary>Examples for the partner calls, the ones integrators copy first.</summary>
 public sealed class DonationExamples : IOpenApiOperationTransformer
 {
-    private const string Json = "application/json";
-
     private static JsonNode Donation(bool replayed, string status = "accepted") => new JsonObject
     {
         ["donationId"] = "d-20260909-000001",
@@ -70,16 +68,16 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
         switch (operation.OperationId)
         {
             case "PostDonation":
-                SetRequest(operation, Body());
-                SetResponse(operation, "201", Donation(replayed: false));
-                SetResponse(operation, "200", Donation(replayed: true));
+                ExampleSlots.SetRequest(operation, Body());
+                ExampleSlots.SetResponse(operation, "201", Donation(replayed: false));
+                ExampleSlots.SetResponse(operation, "200", Donation(replayed: true));
                 break;
             case "PostDonationBatch":
                 var second = (JsonObject)Body();
                 second["donationId"] = "d-20260909-000002";
                 second["amount"] = 0;
-                SetRequest(operation, new JsonObject { ["donations"] = new JsonArray(Body(), second, MerchantBody()) });
-                SetResponse(operation, "200", new JsonObject
+                ExampleSlots.SetRequest(operation, new JsonObject { ["donations"] = new JsonArray(Body(), second, MerchantBody()) });
+                ExampleSlots.SetResponse(operation, "200", new JsonObject
                 {
                     ["results"] = new JsonArray(
                         new JsonObject { ["index"] = 0, ["status"] = 201, ["donation"] = Donation(replayed: false) },
@@ -101,28 +99,12 @@ public sealed class DonationExamples : IOpenApiOperationTransformer
                 });
                 break;
             case "GetDonation":
-                SetResponse(operation, "200", Donation(replayed: false));
+                ExampleSlots.SetResponse(operation, "200", Donation(replayed: false));
                 break;
             case "RefundDonation":
-                SetResponse(operation, "200", Donation(replayed: false, status: "refunded"));
+                ExampleSlots.SetResponse(operation, "200", Donation(replayed: false, status: "refunded"));
                 break;
         }
         return Task.CompletedTask;
-    }
-
-    private static void SetRequest(OpenApiOperation operation, JsonNode example)
-    {
-        if (OpenApiLookup.Get(operation.RequestBody?.Content, Json) is { } media)
-        {
-            media.Example = example;
-        }
-    }
-
-    private static void SetResponse(OpenApiOperation operation, string status, JsonNode example)
-    {
-        if (OpenApiLookup.Get(OpenApiLookup.Get(operation.Responses, status)?.Content, Json) is { } media)
-        {
-            media.Example = example;
-        }
     }
 }

@@ -60,7 +60,7 @@ public sealed partial class OpenApiDocumentTests(EmbeddedDeployment deployment)
     }
 
     [Fact]
-    public async Task Every_request_body_is_a_named_schema_and_the_donation_calls_have_examples()
+    public async Task Every_request_body_is_a_named_schema_and_the_donation_report_and_giving_calls_have_examples()
     {
         var paths = JsonNode.Parse(await ServedAsync())!["paths"]!.AsObject();
         foreach (var (path, operations) in paths)
@@ -80,6 +80,14 @@ public sealed partial class OpenApiDocumentTests(EmbeddedDeployment deployment)
         Assert.True(post["responses"]!["200"]!["content"]!["application/json"]!["example"]!["replayed"]!.GetValue<bool>());
         Assert.NotNull(paths["/v1/donations/batch"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!["donations"]);
         Assert.Equal("refunded", paths["/v1/donations/{donationId}/refund"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]!["status"]!.GetValue<string>());
+        // Issue 19: merchant gifts, use-of-funds reports, creator fundraisers and the merchant board have examples too.
+        var batch = paths["/v1/donations/batch"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!["donations"]!.AsArray();
+        Assert.Contains(batch, d => d!["merchantId"] is not null && d["orderCount"] is not null && d["donorId"] is null);
+        Assert.Equal(150_000, paths["/v1/admin/projects/{projectId}/reports"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!["spent"]!.GetValue<int>());
+        Assert.NotNull(paths["/v1/admin/projects/{projectId}/reports"]!["post"]!["responses"]!["201"]!["content"]!["application/json"]!["example"]!["report"]);
+        Assert.NotNull(paths["/v1/projects/{projectId}/reports"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]!["items"]);
+        Assert.Equal("creator", paths["/v1/teams/{teamId}"]!["put"]!["requestBody"]!["content"]!["application/json"]!["example"]!["kind"]!.GetValue<string>());
+        Assert.Equal("shop-7781", paths["/v1/campaigns/{campaignId}/merchants"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]![0]!["merchantId"]!.GetValue<string>());
     }
 
     [Fact]
