@@ -75,6 +75,7 @@ public static class ApiComposition
             }, ReasonPhrase(http.Response.StatusCode), $"{http.Request.Method} {http.Request.Path}");
             await TypedResults.Problem(problem).ExecuteAsync(http);
         });
+        app.UseJsonBodies();
         app.UseRateLimiter();
         // Here, not where WebApplication would add them (first): a key lookup that fails must reach the
         // exception handler above (503, retry), like every other error.
