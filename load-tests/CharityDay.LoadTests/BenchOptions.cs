@@ -39,6 +39,12 @@ internal sealed record BenchOptions
     public long PoolDonationCap { get; init; }
     public int Donors { get; init; } = 100_000;
 
+    /// <summary>Share (0–1) of the donations that are merchant gifts (SPEC §7), from <see cref="Merchants"/> merchants; none with <see cref="UniqueDonors"/>.</summary>
+    public double MerchantShare { get; init; } = 0.1;
+
+    /// <summary>Merchants shop-NNNNNN, numbered after the donors so the per-donor checks tell them apart.</summary>
+    public int Merchants { get; init; } = 1_000;
+
     /// <summary>Every donation from a donor never seen before (the day scenario) instead of a draw from <see cref="Donors"/>.</summary>
     public bool UniqueDonors { get; init; }
 

@@ -5,7 +5,12 @@ namespace CharityDay.LoadTests;
 
 // Wire shapes of SPEC §4. Only the fields the benchmark sends or reads are declared.
 
-internal sealed record DonationRequest(string DonationId, string ProjectId, string DonorId, long Amount);
+/// <summary>A person's gift, or a merchant's (SPEC §7: merchantId + orderCount instead of donorId; nulls are not sent).</summary>
+internal sealed record DonationRequest(string DonationId, string ProjectId, string? DonorId, long Amount, string? MerchantId = null, int? OrderCount = null)
+{
+    /// <summary>The id the per-donor checks key on: the person's, or the merchant's (merchant ids are numbered after the donors').</summary>
+    public string Giver => MerchantId ?? DonorId ?? "";
+}
 
 internal sealed record BatchRequest(IReadOnlyList<DonationRequest> Donations);
 
@@ -53,7 +58,8 @@ internal sealed record PoolPut(
     long? PerDonorDailyCap,
     int Priority,
     bool Paused,
-    long? PerDonationCap = null);
+    long? PerDonationCap = null,
+    bool MerchantGifts = true);
 
 // RateLimit: the bench measures the system, not a partner's limit; without it the default partner
 // limit (2,000 donations/s, SPEC §4) would throttle every run. 10,000,000 is the API's highest.

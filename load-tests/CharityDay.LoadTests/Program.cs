@@ -101,6 +101,15 @@ var poolDonationCap = new Option<long>("--pool-donation-cap") { Description = "P
 var minAmount = Positive(new Option<long>("--min-amount") { Description = "Smallest donation amount in fen", DefaultValueFactory = _ => 100 });
 var maxAmount = Positive(new Option<long>("--max-amount") { Description = "Largest donation amount in fen", DefaultValueFactory = _ => 1_000 });
 var uniqueDonors = new Option<bool>("--unique-donors") { Description = "Every donation from a new donor (donor-w<worker>-<n>) instead of a draw from --donors; each match is then checked to be min(amount, caps)" };
+var merchantShare = new Option<double>("--merchant-share") { Description = "Share (0–1) of the donations that are merchant gifts (SPEC §7; none with --unique-donors)", DefaultValueFactory = _ => 0.1 };
+merchantShare.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<double>() is < 0 or > 1)
+    {
+        r.AddError("--merchant-share must be between 0 and 1");
+    }
+});
+var merchants = new Option<int>("--merchants") { Description = "How many merchants give the merchant gifts", DefaultValueFactory = _ => 1_000 };
 var count = new Option<long?>("--count") { Description = "Stop after this many donations (--duration is then the longest the load may take)" };
 count.Validators.Add(r =>
 {
@@ -121,6 +130,7 @@ var bench = new Command("bench", "Set up a fresh campaign, post donations for a 
     url, managerKey, scenario, label, mode, batchSize, connections, workers, duration, warmup, projects, pool, poolBudget, poolDonorCap,
     donors, seed, json, timeout, maxRetries, verifyTimeout, skipVerify, hotShare, patchEvery, topUp, expectedRate,
     hostPids, cpuPids, noMetrics, target, poolDonationCap, minAmount, maxAmount, uniqueDonors, count, rssEvery,
+    merchantShare, merchants,
 };
 bench.SetAction(async (parse, ct) =>
 {
@@ -167,6 +177,8 @@ bench.SetAction(async (parse, ct) =>
         UniqueDonors = parse.GetValue(uniqueDonors),
         Count = parse.GetValue(count),
         RssEvery = parse.GetValue(rssEvery),
+        MerchantShare = parse.GetValue(merchantShare),
+        Merchants = Math.Max(0, parse.GetValue(merchants)),
     };
     if (options.MaxAmount < options.MinAmount)
     {

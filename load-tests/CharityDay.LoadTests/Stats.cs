@@ -114,7 +114,7 @@ internal sealed class WorkerStats
         }
 
         Acks.Add(new Acked(
-            DonorIndex(request.DonorId),
+            DonorIndex(request.Giver),
             request.Amount,
             answer.MatchedTotal,
             ratio,

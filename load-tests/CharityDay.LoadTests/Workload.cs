@@ -12,6 +12,10 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
         .Select(i => string.Create(CultureInfo.InvariantCulture, $"donor-{i:D6}"))
         .ToArray();
 
+    private readonly string[] _merchantIds = Enumerable.Range(options.Donors, options.Merchants)
+        .Select(i => string.Create(CultureInfo.InvariantCulture, $"shop-{i:D6}"))
+        .ToArray();
+
     /// <summary>Donations claimed by the workers so far (with <see cref="BenchOptions.Count"/>).</summary>
     private long _claimed;
 
@@ -58,6 +62,12 @@ internal sealed class Workload(BenchOptions options, BenchTarget target, string 
         DonationRequest Next()
         {
             var n = sequence++;
+            if (!options.UniqueDonors && _merchantIds.Length > 0 && random.NextDouble() < options.MerchantShare)
+            {
+                // A merchant's share of its sales, many orders at a time (SPEC §7).
+                return new(string.Create(CultureInfo.InvariantCulture, $"{runId}-w{worker}-{n}"), Project(), null,
+                    random.NextInt64(options.MinAmount, options.MaxAmount + 1), _merchantIds[random.Next(_merchantIds.Length)], random.Next(1, 200));
+            }
             return new(
                 string.Create(CultureInfo.InvariantCulture, $"{runId}-w{worker}-{n}"),
                 Project(),

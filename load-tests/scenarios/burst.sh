@@ -29,7 +29,7 @@
 # Environment (defaults in brackets):
 #   DURATION [30s]  REPS [3]  SCENARIOS ["f g"]  PROFILES ["embedded cluster"]  BASELINE [redis-always; "" = none]
 #   THREADS [2]  CONNECTIONS [64]  READERS [16]  HUB_READERS [2]  HUB_CHILDREN [2000]  BATCH_SIZE [100]
-#   WARMUP [5s]  OUT  SKIP_BUILD [unset]
+#   WARMUP [5s]  OUT  SKIP_BUILD [unset]  MERCHANT_SHARE [10: percent of donations that are merchant gifts, SPEC §7]
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -50,6 +50,7 @@ READERS=${READERS:-16}
 HUB_READERS=${HUB_READERS:-2}
 HUB_CHILDREN=${HUB_CHILDREN:-2000}
 BATCH_SIZE=${BATCH_SIZE:-100}
+MERCHANT_SHARE=${MERCHANT_SHARE:-10}
 WARMUP=${WARMUP:-5s}
 OUT=${OUT:-$ROOT/load-tests/reports/burst-$(date -u +%Y%m%d-%H%M%S)}
 MANAGER_KEY=bench-manager-key-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -130,7 +131,7 @@ wrk_donate() {
     ((c < t)) && c=$t
     local f="$OUT/$name.wrk$i.json"
     files+="${files:+,}$f"
-    WRK_KEY=$key WRK_CAMPAIGN=$campaign WRK_PROJECT_PREFIX=$prefix WRK_PROJECTS=$projects \
+    WRK_KEY=$key WRK_CAMPAIGN=$campaign WRK_PROJECT_PREFIX=$prefix WRK_PROJECTS=$projects WRK_MERCHANT_SHARE=$MERCHANT_SHARE \
       WRK_RUN="$name-$(od -An -N3 -tx1 /dev/urandom | tr -d ' ')-i$i" WRK_OUT=$f WRK_LABEL=$label \
       wrk -t"$t" -c"$c" -d"$dur" --timeout 10s --latency -s "$WRK_DIR/donate.lua" "${u[$i]}" >"$OUT/$name.wrk$i.log" 2>&1 &
     pids+=($!)
@@ -199,6 +200,7 @@ run_f() {
   fi
   loadtests bench --url "$urls" --manager-key "$MANAGER_KEY" --target "$target" --scenario b --mode batch \
     --batch-size "$BATCH_SIZE" --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" \
+    --merchant-share "$(awk "BEGIN { print $MERCHANT_SHARE / 100 }")" \
     --label "$profile" --host-pids "$pids" --json "$OUT/$name.bench.json" >"$OUT/$name.bench.log" 2>&1 &
   local bench_pid=$!
   SIDE_PIDS+=("$bench_pid")

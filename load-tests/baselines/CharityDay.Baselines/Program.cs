@@ -143,9 +143,9 @@ return 0;
 
 async Task<(int Status, DonationOut? Donation, Problem? Problem)> DonateAsync(string partnerId, DonationIn d)
 {
-    if (!ValidId(d.DonationId) || !ValidId(d.ProjectId) || !ValidId(d.DonorId))
+    if (!ValidId(d.DonationId) || !ValidId(d.ProjectId) || !ValidId(d.MerchantId ?? d.DonorId) || (d.MerchantId is not null && (d.DonorId is not null || d.OrderCount is not (>= 1 and <= 1_000_000))))
     {
-        return (400, null, new Problem("invalid", "Invalid field.", 400, "donationId, projectId and donorId are required ids"));
+        return (400, null, new Problem("invalid", "Invalid field.", 400, "donationId, projectId and donorId (or merchantId and orderCount) are required ids"));
     }
 
     if (d.Amount is not (>= 1 and <= 100_000_000))
@@ -164,7 +164,7 @@ async Task<(int Status, DonationOut? Donation, Problem? Problem)> DonateAsync(st
     }
 
     var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-    var result = await store.DonateAsync(new Donation(partnerId, d.DonationId!, campaignId, d.ProjectId!, d.DonorId!, d.Amount.Value, now));
+    var result = await store.DonateAsync(new Donation(partnerId, d.DonationId!, campaignId, d.ProjectId!, d.Donor!, d.Amount.Value, now));
     return result.Kind switch
     {
         DonateKind.Created => (201, result.Donation, null),

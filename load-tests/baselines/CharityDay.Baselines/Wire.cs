@@ -4,7 +4,12 @@ namespace CharityDay.Baselines;
 
 // The slice of SPEC §4 that the load generator (load-tests/CharityDay.LoadTests) uses.
 
-internal sealed record DonationIn(string? DonationId, string? ProjectId, string? DonorId, long? Amount, string? Currency);
+/// <summary>A person's gift (donorId) or a merchant's (merchantId + orderCount, SPEC §7): the merchant is then the donor.</summary>
+internal sealed record DonationIn(string? DonationId, string? ProjectId, string? DonorId, long? Amount, string? Currency, string? MerchantId = null, int? OrderCount = null)
+{
+    /// <summary>The donor the caps count: the person, or the merchant behind a character no person's id holds.</summary>
+    public string? Donor => MerchantId is { } merchant ? "merchant/" + merchant : DonorId;
+}
 
 internal sealed record BatchIn(List<DonationIn>? Donations);
 

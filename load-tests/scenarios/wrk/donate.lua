@@ -7,6 +7,9 @@
 --   WRK_KEY           partner key (Authorization: Bearer …); the baselines' stub key is bl_<partnerId>
 --   WRK_PROJECT_PREFIX project ids are PREFIX%05d for 0 <= i < WRK_PROJECTS (default <campaign>-p, 1000)
 --   WRK_DONORS        donors donor-000000 … (default 100000); amounts uniform WRK_MIN..WRK_MAX fen (100..1000)
+--   WRK_MERCHANT_SHARE percent of the donations that are merchant gifts (SPEC §7: merchantId + orderCount
+--                     instead of donorId; default 10) from WRK_MERCHANTS merchants shop-NNNNNN (default 1000),
+--                     numbered after the donors, so the per-donor tallies tell a merchant from a person
 --   WRK_RUN           prefix of every donationId; ids are <run>-t<thread>-<counter>, unique across threads
 --   WRK_OUT           where done() writes the result as JSON (for `CharityDay.LoadTests verify --wrk`)
 --   WRK_LABEL         copied into the JSON
@@ -25,6 +28,9 @@ local donors = tonumber(env("WRK_DONORS") or "100000")
 local minAmount = tonumber(env("WRK_MIN") or "100")
 local maxAmount = tonumber(env("WRK_MAX") or "1000")
 local run = env("WRK_RUN") or ("wrk" .. os.time())
+local merchantShare = tonumber(env("WRK_MERCHANT_SHARE") or "10")
+local merchants = tonumber(env("WRK_MERCHANTS") or "1000")
+assert(donors + merchants < 1000000, "donors and merchants are packed below 1,000,000")
 
 local threads = {}
 local nextThread = 0
@@ -53,11 +59,19 @@ end
 function request()
   counter = counter + 1
   local id = run .. "-t" .. tid .. "-" .. counter
-  local donor = math.random(0, donors - 1)
   local amount = math.random(minAmount, maxAmount)
-  pending[id] = amount * 1000000 + donor
-  local body = string.format('{"donationId":"%s","projectId":"%s%05d","donorId":"donor-%06d","amount":%d}',
-    id, prefix, math.random(0, projects - 1), donor, amount)
+  local body
+  if merchants > 0 and math.random() * 100 < merchantShare then
+    local merchant = donors + math.random(0, merchants - 1)
+    pending[id] = amount * 1000000 + merchant
+    body = string.format('{"donationId":"%s","projectId":"%s%05d","merchantId":"shop-%06d","orderCount":%d,"amount":%d}',
+      id, prefix, math.random(0, projects - 1), merchant, math.random(1, 199), amount)
+  else
+    local donor = math.random(0, donors - 1)
+    pending[id] = amount * 1000000 + donor
+    body = string.format('{"donationId":"%s","projectId":"%s%05d","donorId":"donor-%06d","amount":%d}',
+      id, prefix, math.random(0, projects - 1), donor, amount)
+  end
   return wrk.format("POST", "/v1/donations", headers, body)
 end
 
