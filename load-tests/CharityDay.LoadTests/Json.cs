@@ -8,7 +8,8 @@ namespace CharityDay.LoadTests;
 /// <summary>A person's gift, or a merchant's (SPEC §7: merchantId + orderCount instead of donorId; nulls are not sent).</summary>
 internal sealed record DonationRequest(string DonationId, string ProjectId, string? DonorId, long Amount, string? MerchantId = null, int? OrderCount = null)
 {
-    /// <summary>The id the per-donor checks key on: the person's, or the merchant's (merchant ids are numbered after the donors').</summary>
+    /// <summary>The id the per-donor checks key on: the person's, or the merchant's (merchant ids are numbered after the donors'). Not sent.</summary>
+    [JsonIgnore]
     public string Giver => MerchantId ?? DonorId ?? "";
 }
 
