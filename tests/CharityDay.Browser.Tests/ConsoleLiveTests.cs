@@ -10,6 +10,23 @@ namespace CharityDay.Browser.Tests;
 public sealed class ConsoleLiveTests(ConsoleHost host)
 {
     [Fact]
+    public async Task Leaving_a_page_before_its_reads_answer_throws_nothing()
+    {
+        await Scenario.CampaignWithPoolAsync(host, "live-slow", "live-slow-water", "live-slow-acme");
+        var page = await Scenario.SignInAsync(host);
+        // The campaign's settings answer late: the manager is on another page by then.
+        await page.RouteAsync("**/v1/admin/campaigns/live-slow", async route =>
+        {
+            await Task.Delay(700);
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync($"{host.ConsoleUrl}#/campaigns/live-slow");
+        await page.GotoAsync($"{host.ConsoleUrl}#/audit");
+        await page.WaitForTimeoutAsync(1_500);
+        host.AssertNoScriptErrors(page);
+    }
+
+    [Fact]
     public async Task Manager_signs_in_sets_up_a_campaign_in_the_page_and_watches_donations_move_the_totals()
     {
         var page = await Scenario.SignInAsync(host);

@@ -1,7 +1,7 @@
 // One campaign, live (SPEC §8): totals from the public snapshot, each pool from the admin read
 // (read-your-writes), refreshed every second; rates from the deltas between refreshes.
 import { api, listAll } from './api.js';
-import { h, yuan, show, duration, action } from './ui.js';
+import { h, yuan, show, duration, action, describeError } from './ui.js';
 import { lineChart, legend } from './chart.js';
 import { poolPanel } from './pool-actions.js';
 import { projectForm, poolForm, campaignForm } from './catalog-forms.js';
@@ -61,9 +61,10 @@ export function campaignView(main, campaignId) {
     try {
       const { body } = await api('GET', `/v1/admin/campaigns/${enc(campaignId)}`);
       title.textContent = t('live.title', { campaign: `${body.name} (${campaignId})` });
-      main.querySelector('[data-campaign-form]').replaceChildren(campaignForm(() => loadCampaign(), body));
+      // The manager may have left the page while the read was on its way.
+      main.querySelector('[data-campaign-form]')?.replaceChildren(campaignForm(() => loadCampaign(), body));
     } catch (e) {
-      freshness.textContent = `${e.status} ${e.problem.title} ${e.problem.detail ?? ''}`;
+      freshness.textContent = describeError(e);
     }
   }
 
@@ -76,7 +77,7 @@ export function campaignView(main, campaignId) {
         h('td', { class: 'row-actions' }, action('form.edit', () => projects.edit(p)), ' ',
           h('a', { href: `#/projects/${enc(p.projectId)}/reports`, 'data-action': 'reports', 'aria-label': t('project.reportsOf', { project: p.projectId }), text: t('project.reports') })))));
     } catch (e) {
-      projectsBody.replaceChildren(h('tr', {}, h('td', { colspan: 6, text: `${e.status} ${e.problem.title}` })));
+      projectsBody.replaceChildren(h('tr', {}, h('td', { colspan: 6, text: describeError(e) })));
     }
   }
 

@@ -1,6 +1,6 @@
 // SPEC §4 lists, a page at a time ({items, next}); "previous" replays the cursors seen, so it needs no server state.
 import { api } from './api.js';
-import { h } from './ui.js';
+import { h, describeError } from './ui.js';
 import { t } from './i18n.js';
 
 /** `url(after)` names a page; `render(items, page)` draws it; `onError(e)` shows a refusal (default: in the pager's own line). */
@@ -20,7 +20,7 @@ export function pager({ url, render, onError, empty = 'list.empty' }) {
       next.dataset.after = body.next ?? '';
     } catch (e) {
       if (onError) onError(e);
-      else message.textContent = `${e.status} ${e.problem.title} ${e.problem.detail ?? ''}`;
+      else message.textContent = describeError(e);
     }
   }
   return { load, controls: h('div', {}, message, h('div', { class: 'buttons' }, prev, next)) };

@@ -1,7 +1,7 @@
 // One project's use of funds (SPEC §6): raised, matched and spent side by side, its reports a page at a
 // time (the public list, oldest first), and for a manager the form to file another.
 import { api, session } from './api.js';
-import { h, yuan, status } from './ui.js';
+import { h, yuan, status, describeError } from './ui.js';
 import { pager, pageUrl } from './pager.js';
 import { reportForm } from './report-form.js';
 import { t } from './i18n.js';
@@ -104,7 +104,7 @@ export function reportsView(main, projectId) {
       title.textContent = t('reports.title', { project: `${p.name} (${projectId})` });
       back.replaceChildren(h('a', { href: `#/campaigns/${enc(p.campaignId)}`, text: t('reports.back', { campaign: p.campaignId }) }));
     } catch (e) {
-      freshness.textContent = `${e.status ?? ''} ${e.problem?.title ?? e} ${e.problem?.detail ?? ''}`;
+      freshness.textContent = describeError(e);
     }
   }
 

@@ -185,6 +185,11 @@ export function diffRows(before, after, format = show) {
     .map(k => [k, before ? format(before[k], k) : '—', format(after?.[k], k)]);
 }
 
+/** One line for a failed read: the API's problem, or what went wrong before an answer came (a network error, a page left mid-way). */
+export function describeError(e) {
+  return [e?.status || '', e?.problem?.title ?? e?.message ?? String(e), e?.problem?.detail ?? ''].filter(Boolean).join(' ');
+}
+
 export function status(message, kind = 'ok') {
   const region = document.getElementById('status');
   region.className = `status ${kind}`;
