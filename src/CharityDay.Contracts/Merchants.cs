@@ -10,16 +10,8 @@ public sealed record MerchantReadModel(
     [property: Id(4)] long DonationCount)
 {
     /// <summary>The board's order: raised descending, then partner and merchant id.</summary>
-    public static int BoardOrder(MerchantReadModel a, MerchantReadModel b)
-    {
-        var byRaised = b.RaisedFen.CompareTo(a.RaisedFen);
-        if (byRaised != 0)
-        {
-            return byRaised;
-        }
-        var byPartner = string.CompareOrdinal(a.PartnerId, b.PartnerId);
-        return byPartner != 0 ? byPartner : string.CompareOrdinal(a.MerchantId, b.MerchantId);
-    }
+    public static int BoardOrder(MerchantReadModel a, MerchantReadModel b) =>
+        Contracts.BoardOrder.Compare(a.RaisedFen, a.PartnerId, a.MerchantId, b.RaisedFen, b.PartnerId, b.MerchantId);
 }
 
 /// <summary>The campaign's merchant board as the public reads see it: ordered, up to <see cref="CampaignSnapshot.LeaderboardDepth"/>.</summary>

@@ -50,16 +50,8 @@ public sealed record TeamReadModel(
     [property: Id(8)] int DonorCount)
 {
     /// <summary>The board's order: raised descending, then partner and team id.</summary>
-    public static int BoardOrder(TeamReadModel a, TeamReadModel b)
-    {
-        var byRaised = b.RaisedFen.CompareTo(a.RaisedFen);
-        if (byRaised != 0)
-        {
-            return byRaised;
-        }
-        var byPartner = string.CompareOrdinal(a.PartnerId, b.PartnerId);
-        return byPartner != 0 ? byPartner : string.CompareOrdinal(a.TeamId, b.TeamId);
-    }
+    public static int BoardOrder(TeamReadModel a, TeamReadModel b) =>
+        Contracts.BoardOrder.Compare(a.RaisedFen, a.PartnerId, a.TeamId, b.RaisedFen, b.PartnerId, b.TeamId);
 
     public static string KeyOf(string partnerId, string teamId) => $"{partnerId}/{teamId}";
 }
